@@ -1,0 +1,1 @@
+export const DEPENDENCY_CHECKS = Symbol('DEPENDENCY_CHECKS');
