@@ -7,6 +7,9 @@ export const dependencyEnv: Record<Dependency, 'KAFKA_BROKERS' | 'MONGO_URL' | '
   redis: 'REDIS_URL',
 };
 
+/** Variables every service may read besides its port and its dependencies. */
+export const commonServiceEnv = ['API_KEYS', 'BIND_HOST', 'NODE_ENV'] as const;
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
