@@ -5,7 +5,7 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /workspace
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts
+RUN npm ci --no-audit --no-fund --ignore-scripts || npm install --no-audit --no-fund --ignore-scripts
 COPY tsconfig.base.json ./
 COPY tools/build ./tools/build
 COPY libs ./libs

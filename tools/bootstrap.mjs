@@ -21,10 +21,16 @@ const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(l
 if (stale) {
   console.error('[setup] installing dependencies from package-lock.json (npm ci)...');
   const started = Date.now();
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error('[setup] npm ci failed; see the output above.');
-    process.exit(result.status ?? 1);
+  const npm = (args) => spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' }).status;
+  // `npm ci` refuses a lockfile that lacks other platforms' optional binaries (a registry mirror
+  // without them leaves them out); `npm install` then installs the same locked versions.
+  if (npm(['ci']) !== 0) {
+    console.error('[setup] npm ci refused the lockfile; installing the locked versions with npm install');
+    const status = npm(['install']);
+    if (status !== 0) {
+      console.error('[setup] npm install failed; see the output above.');
+      process.exit(status ?? 1);
+    }
   }
   console.error(`[setup] dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
