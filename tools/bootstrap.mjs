@@ -35,6 +35,18 @@ if (stale) {
   console.error(`[setup] dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
+// npm does not pass a SIGTERM it receives on to the script it runs: it exits and leaves us orphaned.
+// Noticing that our parent is gone and acting as if the SIGTERM had reached us keeps the promise that
+// stopping `npm start` stops everything it started.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
+
 process.env.TSX_TSCONFIG_PATH = join(root, 'tsconfig.base.json');
 const require = createRequire(import.meta.url);
 const { register } = require('tsx/cjs/api');
