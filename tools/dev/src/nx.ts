@@ -13,7 +13,7 @@ export function runNx(args: string[], env: NodeJS.ProcessEnv = {}): Promise<numb
     const child = spawn(join(workspaceRoot, 'node_modules', '.bin', 'nx'), args, {
       cwd: workspaceRoot,
       stdio: 'inherit',
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: process.env['NX_SKIP_NX_CACHE'], FORCE_COLOR: process.env['FORCE_COLOR'] ?? (process.stdout.isTTY ? '1' : '0'), ...env },
+      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: process.env['FORCE_COLOR'] ?? (process.stdout.isTTY ? '1' : '0'), ...env },
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));

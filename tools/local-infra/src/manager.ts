@@ -9,7 +9,7 @@ import { mongoServer } from './servers/mongo';
 import { redisServer } from './servers/redis';
 import { infraSettings, type InfraSettings } from './settings';
 
-export type ConnectionEnv = Record<ManagedServer['envVar'], string>;
+export type ConnectionEnv = Partial<Record<ManagedServer['envVar'], string>>;
 
 export interface UpResult {
   env: ConnectionEnv;
@@ -102,9 +102,9 @@ async function bringUp(settings: InfraSettings, server: ManagedServer): Promise<
  * KAFKA_BROKERS / MONGO_URL / REDIS_URL are set, and starts the rest. If any fails, the ones this
  * call started are stopped again and the first error is thrown.
  */
-export async function up(settings: InfraSettings = infraSettings()): Promise<UpResult> {
+export async function up(settings: InfraSettings = infraSettings(), only?: ServerName[]): Promise<UpResult> {
   await mkdir(settings.stateDir, { recursive: true });
-  const servers = allServers(settings);
+  const servers = allServers(settings).filter((server) => !only || only.includes(server.name));
   const outcomes = await Promise.allSettled(servers.map((server) => bringUp(settings, server)));
   const started = servers.filter((_, i) => {
     const outcome = outcomes[i];
