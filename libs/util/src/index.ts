@@ -1,1 +1,3 @@
 export { assertNever } from './assert-never';
+export { type Decider, replay } from './decider';
+export { DomainError, isDomainError, type ErrorCode, type FieldError } from './errors';
