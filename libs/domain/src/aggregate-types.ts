@@ -1,4 +1,4 @@
-/** Stream categories of the domain; the event store names streams `<aggregateType>-<id>`-style from these. */
+/** The domain's aggregate (stream category) names, as the event store records them. */
 export const aggregateTypes = { product: 'product', order: 'order' } as const;
 
 /** One of {@link aggregateTypes}. */
