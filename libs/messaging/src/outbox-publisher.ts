@@ -147,12 +147,12 @@ export class OutboxPublisher {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
       const done = () => {
         clearTimeout(timer);
         this.notified = false;
         resolve();
       };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
