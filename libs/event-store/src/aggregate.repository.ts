@@ -1,0 +1,138 @@
+import { replay, type Decider } from '@eventide/util';
+import { ConcurrencyError, isConcurrencyError } from './event-store.errors';
+import type { AppendContext, NewEvent, StoredEvent, StreamRef } from './event-store.types';
+import type { MongoEventStore } from './mongo-event-store';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from './retry-backoff';
+import type { SnapshotStore } from './snapshot.store';
+
+/** A domain event in the shape the store takes and gives back as is. */
+export interface TypedEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface LoadOptions<E, S> {
+  /** Shape of the state; snapshots are read and written only when set, and only in this schema. */
+  snapshotSchema?: string | number;
+  /** Stored event to domain event; default `{ type, data }`. */
+  fromStored?: (event: StoredEvent) => E;
+  /** State to snapshot document and back; default the state itself (it must be BSON-friendly). */
+  toSnapshot?: (state: S) => unknown;
+  fromSnapshot?: (stored: unknown) => S;
+  /** Temporal load: the state as of this version (no snapshot newer than it is used). */
+  atVersion?: number;
+  /** Temporal load: the state from the events that occurred up to this instant (no snapshot). */
+  asOf?: Date;
+}
+
+export interface HandleOptions<E, S> extends Omit<LoadOptions<E, S>, 'atVersion' | 'asOf'> {
+  context: AppendContext;
+  /** The version the client saw (`If-Match`); when the stream is elsewhere, fail at once without retry. */
+  expectedVersion?: number;
+  /** Domain event to event to append; default `{ type, data }`. */
+  toNewEvent?: (event: E) => NewEvent;
+}
+
+export interface LoadedAggregate<S> {
+  state: S;
+  /** Version of the last event folded into `state` (0 for a new stream). */
+  version: number;
+}
+
+export interface HandleResult<S> {
+  /** The appended events ([] when the command changed nothing). */
+  events: StoredEvent[];
+  fromVersion: number;
+  toVersion: number;
+  state: S;
+}
+
+export interface AggregateRepositoryOptions {
+  /** Snapshot after an append crosses a multiple of this many events; default 50, 0 never. */
+  snapshotEvery?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Injected for tests; default a timer and Math.random. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const defaultFromStored = <E>(event: StoredEvent): E => ({ type: event.type, data: event.data }) as E;
+const defaultToNewEvent = <E>(event: E): NewEvent => {
+  const { type, data } = event as TypedEvent;
+  return { type, data };
+};
+
+/**
+ * Loads aggregates (latest snapshot plus the events after it) and handles commands with
+ * optimistic concurrency: load, decide, append from the loaded head; on a lost race reload and
+ * decide again, a bounded number of times (G2). Generic over any {@link Decider}.
+ */
+export class AggregateRepository {
+  private readonly snapshotEvery: number;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly store: MongoEventStore,
+    private readonly snapshots?: SnapshotStore,
+    options: AggregateRepositoryOptions = {},
+  ) {
+    this.snapshotEvery = options.snapshotEvery ?? 50;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.sleep = options.sleep ?? sleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** The aggregate's state and version: snapshot (if usable) plus a replay of the later events. */
+  async load<C, E, S>(decider: Decider<C, E, S>, stream: StreamRef, options: LoadOptions<E, S> = {}): Promise<LoadedAggregate<S>> {
+    const fromStored = options.fromStored ?? defaultFromStored<E>;
+    let state = decider.initialState();
+    let version = 0;
+    if (this.snapshots && options.snapshotSchema !== undefined && options.asOf === undefined) {
+      const snapshot = await this.snapshots.load(stream, options.snapshotSchema);
+      if (snapshot && (options.atVersion === undefined || snapshot.version <= options.atVersion)) {
+        state = options.fromSnapshot ? options.fromSnapshot(snapshot.state) : (snapshot.state as S);
+        version = snapshot.version;
+      }
+    }
+    const tail = await this.store.readStream(stream, { fromVersion: version + 1, toVersion: options.atVersion, untilTimestamp: options.asOf });
+    state = replay(decider, tail.map(fromStored), state);
+    return { state, version: tail.at(-1)?.version ?? version };
+  }
+
+  /**
+   * Decides `command` against the current state and appends the outcome. Throws the decider's
+   * errors unchanged, and {@link ConcurrencyError} when `expectedVersion` is stale or every attempt lost a race.
+   */
+  async handle<C, E, S>(decider: Decider<C, E, S>, stream: StreamRef, command: C, options: HandleOptions<E, S>): Promise<HandleResult<S>> {
+    const toNewEvent = options.toNewEvent ?? defaultToNewEvent<E>;
+    const fromStored = options.fromStored ?? defaultFromStored<E>;
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(decider, stream, options);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+        throw new ConcurrencyError(options.expectedVersion, version);
+      }
+      const decided = decider.decide(command, state);
+      if (decided.length === 0) return { events: [], fromVersion: version + 1, toVersion: version, state };
+      try {
+        const appended = await this.store.append(stream, version, decided.map(toNewEvent), options.context, { expectedVersionIsHead: true });
+        const next = replay(decider, appended.events.map(fromStored), state);
+        await this.maybeSnapshot(stream, appended.fromVersion, appended.toVersion, next, options);
+        return { events: appended.events, fromVersion: appended.fromVersion, toVersion: appended.toVersion, state: next };
+      } catch (error) {
+        if (!isConcurrencyError(error) || attempt >= this.retry.maxAttempts) throw error;
+      }
+      await this.sleep(retryDelayMs(attempt, this.retry, this.random));
+    }
+  }
+
+  private async maybeSnapshot<E, S>(stream: StreamRef, from: number, to: number, state: S, options: LoadOptions<E, S>): Promise<void> {
+    const schema = options.snapshotSchema;
+    if (!this.snapshots || schema === undefined || this.snapshotEvery <= 0) return;
+    if (Math.floor(to / this.snapshotEvery) === Math.floor((from - 1) / this.snapshotEvery)) return;
+    const stored = options.toSnapshot ? options.toSnapshot(state) : state;
+    // Best effort: the command has committed; a missing snapshot only costs a longer replay.
+    await this.snapshots.save(stream, to, schema, stored).catch(() => undefined);
+  }
+}

@@ -1,0 +1,78 @@
+import { DomainError } from '@eventide/util';
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
+
+/**
+ * An append's expected version is not the stream's head (someone else appended first, or the
+ * client's `If-Match` is stale). `actualVersion` is the head when it is known.
+ */
+export class ConcurrencyError extends DomainError {
+  constructor(
+    readonly expectedVersion: number,
+    readonly actualVersion?: number,
+  ) {
+    super(
+      'concurrency',
+      actualVersion === undefined
+        ? `expected version ${expectedVersion} is no longer the stream's head`
+        : `expected version ${expectedVersion}, but the stream is at version ${actualVersion}`,
+      'wrong-expected-version',
+      actualVersion === undefined ? { expectedVersion } : { expectedVersion, actualVersion },
+    );
+  }
+}
+
+/** The event store's server could not be reached or is not able to serve (answer 503, retry later). */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'store-unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export const isConcurrencyError = (error: unknown): error is ConcurrencyError => error instanceof ConcurrencyError;
+export const isStoreUnavailableError = (error: unknown): error is StoreUnavailableError => error instanceof StoreUnavailableError;
+
+/** Server codes of a node that is shutting down, stepping down or cannot reach its peers. */
+const UNAVAILABLE_SERVER_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** True when a driver error says the server is out of reach rather than that the request was wrong. */
+export function isUnavailable(error: unknown): boolean {
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoNotConnectedError
+  ) {
+    return true;
+  }
+  return error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_SERVER_CODES.has(error.code);
+}
+
+/** True for a unique-key violation (E11000), however the driver reports it. */
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoError && error.code === 11000;
+}
+
+/** Maps an unreachable server to {@link StoreUnavailableError}; any other error passes through unchanged. */
+export function translateStoreError(error: unknown): unknown {
+  if (!isUnavailable(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`event store unavailable: ${reason}`, { cause: error });
+}
+
+/** Runs a driver operation, rethrowing an unreachable server as {@link StoreUnavailableError}. */
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw translateStoreError(error);
+  }
+}

@@ -1,0 +1,179 @@
+import type { Collection, Db, Filter, WriteConcernSettings } from 'mongodb';
+import { toCommitDoc, toStoredEvents } from './commit.mapper';
+import { EventSchemaRegistry } from './event-schema.registry';
+import { ConcurrencyError, guarded, isDuplicateKey, translateStoreError } from './event-store.errors';
+import { ensureEventIndexes } from './event-store.indexes';
+import type { AppendContext, Commit, CommitDoc, NewEvent, StoredEvent, StreamRef } from './event-store.types';
+import { findPendingCommits, markCommitsPublished, pendingCommitStats, type FindPendingOptions, type PendingStats } from './pending-commits';
+import { assertStreamRef, assertVersion, streamFilter } from './stream-key';
+
+export interface MongoEventStoreOptions {
+  /** Collection of commit documents; default `events`. */
+  collectionName?: string;
+  /** Current schema versions and upcasters of event types; default: every type at version 1. */
+  schemas?: EventSchemaRegistry;
+  /** Publisher partition of an aggregate, stored on each commit; default `() => 0`. */
+  partitionOf?: (aggregateId: string) => number;
+  /** Write concern of appends; default majority and journaled, so an acknowledged append survives a crash. */
+  writeConcern?: WriteConcernSettings;
+  /** Source of `committedAt`; default the system clock. */
+  clock?: () => Date;
+}
+
+export interface AppendOptions {
+  /**
+   * The caller promises `expectedVersion` is a head it read (a commit boundary), so the store
+   * skips its own head check and relies on the commit key collision alone.
+   */
+  expectedVersionIsHead?: boolean;
+}
+
+export interface AppendResult {
+  commitId: string;
+  fromVersion: number;
+  toVersion: number;
+  events: StoredEvent[];
+}
+
+export interface ReadStreamOptions {
+  /** First version to return; default 1. */
+  fromVersion?: number;
+  /** Last version to return; default the head. */
+  toVersion?: number;
+  /** Stop before the first event that occurred after this instant (temporal queries). */
+  untilTimestamp?: Date;
+}
+
+export interface ReadAllOptions {
+  tenant?: string;
+  /** Commits fetched per round trip; default 500. */
+  batchSize?: number;
+}
+
+/**
+ * Event store on MongoDB (or a wire-compatible server without transactions, such as FerretDB):
+ * one document per append in one collection, so an append is atomic (G1) and two appends from
+ * the same version collide on the document key (G2).
+ */
+export class MongoEventStore {
+  private readonly events: Collection<CommitDoc>;
+  private readonly schemas: EventSchemaRegistry;
+  private readonly partitionOf: (aggregateId: string) => number;
+  private readonly writeConcern: WriteConcernSettings;
+  private readonly clock: () => Date;
+
+  constructor(db: Db, options: MongoEventStoreOptions = {}) {
+    this.events = db.collection<CommitDoc>(options.collectionName ?? 'events');
+    this.schemas = options.schemas ?? new EventSchemaRegistry();
+    this.partitionOf = options.partitionOf ?? (() => 0);
+    this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Creates the indexes the store needs (idempotent); returns warnings about missing server features. */
+  ensureIndexes(): Promise<string[]> {
+    return ensureEventIndexes(this.events);
+  }
+
+  /**
+   * Appends all `events` as one commit after `expectedVersion` (0: the stream must not exist yet).
+   * Throws {@link ConcurrencyError} when the stream's head is not `expectedVersion`, and
+   * StoreUnavailableError when the server cannot be reached.
+   */
+  async append(
+    stream: StreamRef,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    assertStreamRef(stream);
+    assertVersion(expectedVersion, 'expectedVersion');
+    const doc = toCommitDoc({
+      stream,
+      fromVersion: expectedVersion + 1,
+      events,
+      context,
+      committedAt: this.clock(),
+      partition: this.partitionOf(stream.aggregateId),
+      schemas: this.schemas,
+    });
+    if (!options.expectedVersionIsHead) {
+      const head = await this.streamVersion(stream);
+      if (head !== expectedVersion) throw new ConcurrencyError(expectedVersion, head);
+    }
+    try {
+      await this.events.insertOne(doc, { writeConcern: this.writeConcern });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw translateStoreError(error);
+      const head = await this.streamVersion(stream).catch(() => undefined);
+      throw new ConcurrencyError(expectedVersion, head);
+    }
+    return { commitId: doc._id, fromVersion: doc.fromVersion, toVersion: doc.toVersion, events: toStoredEvents(doc, this.schemas) };
+  }
+
+  /** The stream's current version: the version of its last event, 0 when it has none. */
+  async streamVersion(stream: StreamRef): Promise<number> {
+    assertStreamRef(stream);
+    const head = await guarded(() =>
+      this.events.findOne(streamFilter(stream), { sort: { fromVersion: -1 }, projection: { _id: 0, toVersion: 1 } }),
+    );
+    return head?.toVersion ?? 0;
+  }
+
+  /** The stream's events in version order, upcast to current schema versions. */
+  async readStream(stream: StreamRef, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    assertStreamRef(stream);
+    const from = options.fromVersion ?? 1;
+    const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
+    const filter: Filter<CommitDoc> = { ...streamFilter(stream), toVersion: { $gte: from } };
+    if (options.toVersion !== undefined) filter.fromVersion = { $lte: to };
+    const docs = await guarded(() => this.events.find(filter, { sort: { fromVersion: 1 } }).toArray());
+    const events = docs.flatMap((doc) => toStoredEvents(doc, this.schemas)).filter((e) => e.version >= from && e.version <= to);
+    if (!options.untilTimestamp) return events;
+    const until = options.untilTimestamp.getTime();
+    const firstLater = events.findIndex((e) => Date.parse(e.metadata.timestamp) > until);
+    return firstLater < 0 ? events : events.slice(0, firstLater);
+  }
+
+  /** The stream as it was at `asOf`: its events up to the first one that occurred later. */
+  readStreamUntil(stream: StreamRef, asOf: Date): Promise<StoredEvent[]> {
+    return this.readStream(stream, { untilTimestamp: asOf });
+  }
+
+  /**
+   * Every event of an aggregate type (optionally of one tenant), each stream's in version order,
+   * streamed from a cursor for rebuilds.
+   */
+  async *readAllOfType(aggregateType: string, options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+    const filter: Filter<CommitDoc> = options.tenant === undefined ? { aggregateType } : { aggregateType, tenant: options.tenant };
+    const cursor = this.events.find(filter, { sort: { tenant: 1, aggregateId: 1, fromVersion: 1 }, batchSize: options.batchSize ?? 500 });
+    try {
+      for (;;) {
+        const doc = await guarded(() => cursor.next());
+        if (!doc) return;
+        yield* toStoredEvents(doc, this.schemas);
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Unpublished commits in stream order (each stream's come out as a prefix, in version order).
+   * A bare number is the limit, which makes the store usable directly as the publisher's outbox.
+   */
+  findPending(options: number | FindPendingOptions): Promise<Commit[]> {
+    return findPendingCommits(this.events, this.schemas, typeof options === 'number' ? { limit: options } : options);
+  }
+
+  /** Marks commits as sent to the broker, so the publisher no longer finds them. */
+  markPublished(commitIds: readonly string[]): Promise<void> {
+    return markCommitsPublished(this.events, commitIds);
+  }
+
+  /** Size and age of the unpublished backlog, for metrics. */
+  pendingStats(): Promise<PendingStats> {
+    return pendingCommitStats(this.events);
+  }
+}
