@@ -8,3 +8,4 @@ export * from './order/order.commands';
 export * from './order/order.events';
 export * from './order/order.state';
 export * from './order/order.decider';
+export { eventSchemas, type DataUpcaster } from './event-schemas';
