@@ -20,6 +20,9 @@ export function toCommitDoc(input: CommitDocInput): CommitDoc {
   if (context.eventIds && context.eventIds.length !== events.length) {
     throw new TypeError(`got ${context.eventIds.length} event ids for ${events.length} events`);
   }
+  if (!Number.isSafeInteger(input.partition) || input.partition < 0) {
+    throw new TypeError(`partitionOf must give a non-negative integer, gave ${String(input.partition)}`);
+  }
   if (!(context.occurredAt instanceof Date) || Number.isNaN(context.occurredAt.getTime())) {
     throw new TypeError('context.occurredAt must be a valid Date');
   }

@@ -41,6 +41,7 @@ describe('commit documents', () => {
     expect(() => toCommitDoc(input({ context: { ...context, eventIds: ['e1'] } }))).toThrow(TypeError);
     expect(() => toCommitDoc(input({ events: [] }))).toThrow('at least one event');
     expect(() => toCommitDoc(input({ context: { ...context, occurredAt: new Date('nope') } }))).toThrow(TypeError);
+    expect(() => toCommitDoc(input({ partition: Number.NaN }))).toThrow('partitionOf');
   });
 
   it('read back as events carrying every metadata field of the spec', () => {
