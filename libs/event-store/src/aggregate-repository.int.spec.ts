@@ -35,7 +35,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
   afterAll(() => database.dispose());
 
   it('appends what the decider decided and returns the new state and versions', async () => {
-    const repository = new AggregateRepository(store, snapshots);
+    const repository = new AggregateRepository(store, { snapshots });
     const stream = freshStream();
     await handleWith(repository, stream, { type: 'Increment', by: 2, times: 3 });
     const result = await handleWith(repository, stream, { type: 'Increment', by: 5 });
@@ -45,7 +45,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
   });
 
   it('loses no update when many handlers race on one aggregate: the count equals the successes', async () => {
-    const repository = new AggregateRepository(store, snapshots);
+    const repository = new AggregateRepository(store, { snapshots });
     const stream = freshStream();
     const outcomes = await Promise.allSettled(Array.from({ length: 16 }, () => handleWith(repository, stream, increment)));
     const succeeded = outcomes.filter((o) => o.status === 'fulfilled');
@@ -58,7 +58,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
   });
 
   it('with retries to spare, every racing handler succeeds by reloading and deciding again', async () => {
-    const repository = new AggregateRepository(store, snapshots, { retry: { maxAttempts: 100, initialDelayMs: 5, factor: 1.2 } });
+    const repository = new AggregateRepository(store, { snapshots, retry: { maxAttempts: 100, initialDelayMs: 5, factor: 1.2 } });
     const stream = freshStream();
     const results = await Promise.all(Array.from({ length: 16 }, () => handleWith(repository, stream, increment)));
     expect(results.map((r) => r.toVersion).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
@@ -68,7 +68,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
   it('gives up after the bound with a ConcurrencyError, backing off between attempts', async () => {
     const raced = new AlwaysRacedStore(database.db);
     const sleeps: number[] = [];
-    const repository = new AggregateRepository(raced, snapshots, { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
+    const repository = new AggregateRepository(raced, { snapshots, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
     const stream = freshStream();
     await expect(handleWith(repository, stream, increment)).rejects.toBeInstanceOf(ConcurrencyError);
     expect(raced.attempts).toBe(3);
@@ -78,7 +78,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
 
   it('answers a stale If-Match at once with both versions, without deciding or retrying', async () => {
     const sleeps: number[] = [];
-    const repository = new AggregateRepository(store, snapshots, { sleep: async (ms) => void sleeps.push(ms) });
+    const repository = new AggregateRepository(store, { snapshots, sleep: async (ms) => void sleeps.push(ms) });
     const stream = freshStream();
     await handleWith(repository, stream, { type: 'Increment', by: 1, times: 2 });
     const decide = jest.spyOn(counterDecider, 'decide');
@@ -97,7 +97,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
   });
 
   it('appends nothing when the decider decides nothing', async () => {
-    const repository = new AggregateRepository(store, snapshots);
+    const repository = new AggregateRepository(store, { snapshots });
     const stream = freshStream();
     await handleWith(repository, stream, increment);
     const result = await handleWith(repository, stream, { type: 'Noop' });
@@ -107,7 +107,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
 
   it('passes the decider refusal through without retrying', async () => {
     const sleeps: number[] = [];
-    const repository = new AggregateRepository(store, snapshots, { sleep: async (ms) => void sleeps.push(ms) });
+    const repository = new AggregateRepository(store, { snapshots, sleep: async (ms) => void sleeps.push(ms) });
     const error = await handleWith(repository, freshStream(), { type: 'Refuse' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).reason).toBe('refused');

@@ -12,7 +12,10 @@ export interface TypedEvent {
 }
 
 export interface LoadOptions<E, S> {
-  /** Shape of the state; snapshots are read and written only when set, and only in this schema. */
+  /**
+   * Shape of the state (default: the repository's `snapshotSchemas[aggregateType]`). Snapshots are
+   * read and written only when there is one, and only in it: change it whenever the state's shape changes.
+   */
   snapshotSchema?: string | number;
   /** Stored event to domain event; default `{ type, data }`. */
   fromStored?: (event: StoredEvent) => E;
@@ -48,6 +51,10 @@ export interface HandleResult<S> {
 }
 
 export interface AggregateRepositoryOptions {
+  /** Where snapshots live; without one, every load replays the whole stream. */
+  snapshots?: SnapshotStore;
+  /** State schema per aggregate type, used when a call gives no `snapshotSchema`. */
+  snapshotSchemas?: Record<string, string | number>;
   /** Snapshot after an append crosses a multiple of this many events; default 50, 0 never. */
   snapshotEvery?: number;
   retry?: Partial<RetryPolicy>;
@@ -72,12 +79,15 @@ export class AggregateRepository {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly snapshots: SnapshotStore | undefined;
+  private readonly snapshotSchemas: Readonly<Record<string, string | number>>;
 
   constructor(
     private readonly store: MongoEventStore,
-    private readonly snapshots?: SnapshotStore,
     options: AggregateRepositoryOptions = {},
   ) {
+    this.snapshots = options.snapshots;
+    this.snapshotSchemas = options.snapshotSchemas ?? {};
     this.snapshotEvery = options.snapshotEvery ?? 50;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? sleep;
@@ -89,8 +99,9 @@ export class AggregateRepository {
     const fromStored = options.fromStored ?? defaultFromStored<E>;
     let state = decider.initialState();
     let version = 0;
-    if (this.snapshots && options.snapshotSchema !== undefined && options.asOf === undefined) {
-      const snapshot = await this.snapshots.load(stream, options.snapshotSchema);
+    const schema = this.snapshotSchemaFor(stream, options);
+    if (this.snapshots && schema !== undefined && options.asOf === undefined) {
+      const snapshot = await this.snapshots.load(stream, schema);
       if (snapshot && (options.atVersion === undefined || snapshot.version <= options.atVersion)) {
         state = options.fromSnapshot ? options.fromSnapshot(snapshot.state) : (snapshot.state as S);
         version = snapshot.version;
@@ -128,11 +139,15 @@ export class AggregateRepository {
   }
 
   private async maybeSnapshot<E, S>(stream: StreamRef, from: number, to: number, state: S, options: LoadOptions<E, S>): Promise<void> {
-    const schema = options.snapshotSchema;
+    const schema = this.snapshotSchemaFor(stream, options);
     if (!this.snapshots || schema === undefined || this.snapshotEvery <= 0) return;
     if (Math.floor(to / this.snapshotEvery) === Math.floor((from - 1) / this.snapshotEvery)) return;
     const stored = options.toSnapshot ? options.toSnapshot(state) : state;
     // Best effort: the command has committed; a missing snapshot only costs a longer replay.
     await this.snapshots.save(stream, to, schema, stored).catch(() => undefined);
+  }
+
+  private snapshotSchemaFor(stream: StreamRef, options: { snapshotSchema?: string | number }): string | number | undefined {
+    return options.snapshotSchema ?? this.snapshotSchemas[stream.aggregateType];
   }
 }

@@ -38,7 +38,7 @@ export class StoreUnavailableError extends Error {
 }
 
 export const isConcurrencyError = (error: unknown): error is ConcurrencyError => error instanceof ConcurrencyError;
-export const isStoreUnavailableError = (error: unknown): error is StoreUnavailableError => error instanceof StoreUnavailableError;
+export const isStoreUnavailable = (error: unknown): error is StoreUnavailableError => error instanceof StoreUnavailableError;
 
 /** Server codes of a node that is shutting down, stepping down or cannot reach its peers. */
 const UNAVAILABLE_SERVER_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);

@@ -22,7 +22,7 @@ export {
   ConcurrencyError,
   StoreUnavailableError,
   isConcurrencyError,
-  isStoreUnavailableError,
+  isStoreUnavailable,
   translateStoreError,
 } from './event-store.errors';
 export { SnapshotStore, type Snapshot, type SnapshotDoc, type SnapshotStoreOptions } from './snapshot.store';

@@ -25,7 +25,7 @@ describe('snapshots (G10, MongoDB-protocol server)', () => {
     database = await openTestDatabase('snapshots');
     store = new MongoEventStore(database.db);
     snapshots = new SnapshotStore(database.db);
-    repository = new AggregateRepository(store, snapshots, { snapshotEvery: 3 });
+    repository = new AggregateRepository(store, { snapshots, snapshotEvery: 3 });
     await store.ensureIndexes();
   });
   afterAll(() => database.dispose());
@@ -93,6 +93,16 @@ describe('snapshots (G10, MongoDB-protocol server)', () => {
     for (const by of [4, 5, 6, 7]) await repository.handle(counterDecider, stream, { type: 'Increment', by }, { context: contextAt(), ...options });
     expect(await database.db.collection('snapshots').findOne({ state: { c: 15, s: '4,5,6' } })).not.toBeNull();
     expect(await repository.load(counterDecider, stream, options)).toEqual({ state: await fullReplay(stream), version: 4 });
+  });
+
+  it('takes the state schema of an aggregate type from the repository when a call gives none', async () => {
+    const byType = new AggregateRepository(store, { snapshots, snapshotEvery: 2, snapshotSchemas: { Counter: 'per-type-v1' } });
+    const stream = freshStream();
+    for (const by of [1, 2, 3]) await byType.handle(counterDecider, stream, { type: 'Increment', by }, { context: contextAt() });
+    expect(await snapshots.load(stream, 'per-type-v1')).toMatchObject({ version: 2, state: { count: 3 } });
+    await snapshots.save(stream, 3, 'per-type-v1', { count: 42, steps: [] });
+    expect((await byType.load(counterDecider, stream)).state.count).toBe(42);
+    expect((await byType.load(counterDecider, freshStream('Other'))).version).toBe(0);
   });
 
   it('answers temporal loads from the events, never from a newer snapshot', async () => {

@@ -39,7 +39,7 @@ describe('an event store whose server cannot be reached', () => {
 
   it('is not retried by command handling as if it were a lost race', async () => {
     const sleeps: number[] = [];
-    const repository = new AggregateRepository(store, new SnapshotStore(client.db('unreachable')), { sleep: async (ms) => void sleeps.push(ms) });
+    const repository = new AggregateRepository(store, { snapshots: new SnapshotStore(client.db('unreachable')), sleep: async (ms) => void sleeps.push(ms) });
     const decider = { initialState: () => 0, decide: () => [{ type: 'A', data: {} }], evolve: (s: number) => s + 1 };
     await expect(repository.handle(decider, freshStream(), {}, { context: contextAt(), snapshotSchema: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(sleeps).toEqual([]);
