@@ -26,16 +26,7 @@ describe('appending to a stream (MongoDB-protocol server)', () => {
   });
 
   describe('G1: all events of a command commit together or not at all', () => {
-    it.each([
-      ['after reading the head itself', false],
-      ['trusting the caller that the expected version is the head', true],
-    ])('two racing 5-event appends from the same head: exactly one wins, readers never see part (%s)', async (_, expectedVersionIsHead) => {
-      const stream = freshStream();
-      const seen: number[] = [];
-      let racing = true;
-      const reader = (async () => {
-        while (racing) seen.push((await store.readStream(stream)).length);
-      })();
+    const raceRounds = async (stream: StreamRef, expectedVersionIsHead: boolean): Promise<void> => {
       for (let round = 0; round < 12; round++) {
         const head = round * 5;
         const outcomes = await Promise.allSettled([
@@ -47,8 +38,24 @@ describe('appending to a stream (MongoDB-protocol server)', () => {
         expect(loser?.status === 'rejected' && loser.reason).toBeInstanceOf(ConcurrencyError);
         expect(await store.streamVersion(stream)).toBe(head + 5);
       }
-      racing = false;
-      await reader;
+    };
+
+    it.each([
+      ['after reading the head itself', false],
+      ['trusting the caller that the expected version is the head', true],
+    ])('two racing 5-event appends from the same head: exactly one wins, readers never see part (%s)', async (_, expectedVersionIsHead) => {
+      const stream = freshStream();
+      const seen: number[] = [];
+      let racing = true;
+      const reader = (async () => {
+        while (racing) seen.push((await store.readStream(stream)).length);
+      })();
+      try {
+        await raceRounds(stream, expectedVersionIsHead);
+      } finally {
+        racing = false;
+        await reader;
+      }
       const events = await store.readStream(stream);
       expect(events.map((e) => e.version)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
       for (let commit = 0; commit < 12; commit++) {
