@@ -6,7 +6,7 @@ export { assessReadiness, type ReadinessReport } from './health/readiness';
 export { runService } from './run-service';
 export { problem, problemTypes, ProblemError, type Problem, type ProblemKind } from './http/problem';
 export { ProblemDetailsFilter, isDependencyDown, problemFor } from './http/problem.filter';
-export { ApiKeyGuard, Tenant, type AuthenticatedRequest } from './http/api-key.guard';
+export { ApiKeyGuard, API_KEYS, Tenant, type AuthenticatedRequest } from './http/api-key.guard';
 export { parseOrProblem } from './http/parse-body';
 export { MetricsModule } from './metrics/metrics.module';
 export { encodeConsistencyToken, decodeConsistencyToken, type ConsistencyPoint } from './consistency-token';

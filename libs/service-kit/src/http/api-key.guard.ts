@@ -1,4 +1,4 @@
-import { createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { problem, ProblemError } from './problem';
 
@@ -10,8 +10,12 @@ export interface AuthenticatedRequest extends Request {
  * Authenticates `X-Api-Key: <key>` or `Authorization: Bearer <key>` against the API_KEYS map and
  * pins the request to the key's tenant; anything else is a 401 problem.
  */
+/** Injection token of the key -> tenant map an ApiKeyGuard checks against. */
+export const API_KEYS = Symbol('API_KEYS');
+
+@Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly keys: ReadonlyMap<string, string>) {}
+  constructor(@Inject(API_KEYS) private readonly keys: ReadonlyMap<string, string>) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();

@@ -35,7 +35,8 @@ export type ProblemKind = keyof typeof problemTypes;
 
 export function problem(kind: ProblemKind, extra: Partial<Problem> = {}): Problem {
   const { status, title } = problemTypes[kind];
-  return { type: `${base}${kind}`, title, status, ...extra };
+  // The fixed members come last so a detail named like one (an order's `status`) cannot replace it.
+  return { ...extra, type: `${base}${kind}`, title, status };
 }
 
 /** Thrown by edges to answer with a problem; the filter renders it. */

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+
+// Against the running command service that `npm test` started (COMMAND_SERVICE_URL, API_KEYS).
+const base = process.env['COMMAND_SERVICE_URL'];
+const keys = (process.env['API_KEYS'] ?? '').split(',').map((entry) => entry.split('=')[0] as string);
+const [keyA, keyB] = keys;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+async function call(path: string, body: unknown, headers: Record<string, string> = {}, key: string | null = keyA ?? null): Promise<Answer> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const product = (extra: Record<string, unknown> = {}) => ({ name: 'Desk lamp', description: 'warm light', price: 19.99, quantity: 10, ...extra });
+
+async function createProduct(extra: Record<string, unknown> = {}): Promise<string> {
+  const answer = await call('/v1/products', product(extra));
+  expect(answer.status).toBe(201);
+  return answer.body['id'] as string;
+}
+
+describe('command API (running service)', () => {
+  beforeAll(() => {
+    expect(base).toMatch(/^http:/);
+    expect(keyA && keyB).toBeTruthy();
+  });
+
+  it('creates a product: 201 with id, version, consistency token and Location', async () => {
+    const answer = await call('/v1/products', product());
+    expect(answer.status).toBe(201);
+    expect(answer.body).toEqual({ id: expect.any(String), version: 1, consistencyToken: expect.stringMatching(/^[A-Za-z0-9_-]+$/) });
+    expect(answer.headers.get('location')).toBe(`/v1/products/${answer.body['id']}`);
+    expect(answer.headers.get('etag')).toBe('"1"');
+  });
+
+  it.each([
+    ['no key', null],
+    ['an unknown key', 'not-a-key'],
+  ])('answers 401 problem+json with %s', async (_, key) => {
+    const answer = await call('/v1/products', product(), {}, key);
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('accepts Authorization: Bearer', async () => {
+    const answer = await call('/v1/products', product(), { authorization: `Bearer ${keyA}` }, null);
+    expect(answer.status).toBe(201);
+  });
+
+  describe('hostile input gets a 4xx problem and stores nothing (G7)', () => {
+    const cases: [string, (id: string) => { body: unknown; headers?: Record<string, string> }, number][] = [
+      ['malformed JSON', (id) => ({ body: `{"id":"${id}","name": "x",` }), 400],
+      ['a wrong type', (id) => ({ body: product({ id, price: '19.99' }) }), 400],
+      ['an unknown field', (id) => ({ body: product({ id, admin: true }) }), 400],
+      ['an operator in place of a value', (id) => ({ body: product({ id, name: { $gt: '' } }) }), 400],
+      ['an operator as a key', (id) => ({ body: { ...product({ id }), $where: 'sleep(1000)' } }), 400],
+      ['three decimals', (id) => ({ body: product({ id, price: 0.001 }) }), 400],
+      ['a negative quantity', (id) => ({ body: product({ id, quantity: -1 }) }), 400],
+      ['a name too long', (id) => ({ body: product({ id, name: 'x'.repeat(201) }) }), 400],
+      ['an oversized body', (id) => ({ body: product({ id, description: 'x'.repeat(300_000) }) }), 413],
+      ['a non-JSON content type', (id) => ({ body: JSON.stringify(product({ id })), headers: { 'content-type': 'text/plain' } }), 415],
+      ['a traversal id in the body', () => ({ body: product({ id: '../../etc/passwd' }) }), 400],
+    ];
+
+    it.each(cases)('%s', async (_, make, status) => {
+      const id = `hostile-${randomUUID()}`;
+      const { body, headers } = make(id);
+      const answer = await call('/v1/products', body, headers);
+      expect(answer.status).toBe(status);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(answer.body['type']).toMatch(/^https:\/\/eventide\.dev\/problems\//);
+      // Nothing was stored under that id: creating it now starts at version 1.
+      const clean = await call('/v1/products', product({ id }));
+      expect(clean.body['version']).toBe(1);
+    });
+
+    it('lists each invalid field', async () => {
+      const answer = await call('/v1/products', { name: '', price: -1, quantity: 1.5 });
+      expect(answer.status).toBe(400);
+      const fields = (answer.body['errors'] as { field: string }[]).map((e) => e.field).sort();
+      expect(fields).toEqual(['name', 'price', 'quantity']);
+    });
+
+    it.each(['..%2F..%2Fetc', '%24gt', 'a'.repeat(65)])('refuses the path id %p', async (id) => {
+      const answer = await call(`/v1/products/${id}/restock`, { quantity: 1 });
+      expect([400, 404]).toContain(answer.status);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    });
+  });
+
+  it('answers 404 for an unknown product and 422 for insufficient stock', async () => {
+    expect((await call(`/v1/products/${randomUUID()}/restock`, { quantity: 1 })).status).toBe(404);
+    const id = await createProduct({ quantity: 2 });
+    const answer = await call(`/v1/products/${id}/reservations`, { quantity: 3, orderId: 'o-1' });
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({ reason: 'insufficient-stock' });
+  });
+
+  it('makes a command conditional with If-Match: a stale version is a 409 naming the current one', async () => {
+    const id = await createProduct();
+    expect((await call(`/v1/products/${id}/restock`, { quantity: 1 }, { 'if-match': '"1"' })).body['version']).toBe(2);
+    const stale = await call(`/v1/products/${id}/restock`, { quantity: 1 }, { 'if-match': '"1"' });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+  });
+
+  it('runs a command once per Idempotency-Key and replays its answer (G9)', async () => {
+    const id = await createProduct();
+    const key = randomUUID();
+    const first = await call(`/v1/products/${id}/restock`, { quantity: 5 }, { 'idempotency-key': key });
+    const retry = await call(`/v1/products/${id}/restock`, { quantity: 5 }, { 'idempotency-key': key });
+    expect(first.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const other = await call(`/v1/products/${id}/restock`, { quantity: 6 }, { 'idempotency-key': key });
+    expect(other.status).toBe(422);
+    // Only one restock happened: the next command lands at version 3.
+    expect((await call(`/v1/products/${id}/restock`, { quantity: 1 })).body['version']).toBe(3);
+  });
+
+  it('keeps tenants apart: another tenant cannot change a product (G8)', async () => {
+    const id = await createProduct();
+    expect((await call(`/v1/products/${id}/restock`, { quantity: 1 }, {}, keyB ?? null)).status).toBe(404);
+    expect((await call(`/v1/products/${id}/restock`, { quantity: 1 })).body['version']).toBe(2);
+  });
+
+  it('loses no update when many commands race on one aggregate', async () => {
+    const id = await createProduct();
+    const answers = await Promise.all(Array.from({ length: 16 }, () => call(`/v1/products/${id}/restock`, { quantity: 1 })));
+    const ok = answers.filter((a) => a.status === 200);
+    expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+    const versions = ok.map((a) => a.body['version'] as number);
+    expect(new Set(versions).size).toBe(ok.length);
+    expect((await call(`/v1/products/${id}/restock`, { quantity: 1 })).body['version']).toBe(ok.length + 2);
+  });
+
+  it('places an order at current prices and refuses what breaks the rules', async () => {
+    const lamp = await createProduct({ price: 12.5 });
+    const placed = await call('/v1/orders', { customerId: 'c-1', lines: [{ productId: lamp, quantity: 2 }] });
+    expect(placed.status).toBe(201);
+    expect(placed.body['version']).toBe(1);
+    const unknown = await call('/v1/orders', { customerId: 'c-1', lines: [{ productId: randomUUID(), quantity: 1 }] });
+    expect(unknown.status).toBe(422);
+    const early = await call(`/v1/orders/${placed.body['id']}/payments`, { paymentId: 'pay-1', amount: 25 });
+    expect(early.status).toBe(422);
+    expect((await call(`/v1/orders/${placed.body['id']}/cancel`, {})).status).toBe(200);
+  });
+});

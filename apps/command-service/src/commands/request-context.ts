@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { problem, ProblemError } from '@eventide/service-kit';
+
+export interface RequestContext {
+  tenant: string;
+  correlationId: string;
+  traceparent?: string;
+  tracestate?: string;
+  /** Client's If-Match version, when the command is conditional. */
+  expectedVersion?: number;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** `If-Match: "7"` (or `7`, or `W/"7"`) -> 7; anything else is a 400. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
+  if (!match?.[1]) {
+    throw new ProblemError(problem('validation-failed', { detail: 'If-Match must be a version such as "3"', errors: [{ field: 'If-Match', message: 'not a version' }] }));
+  }
+  return Number(match[1]);
+}
+
+/** Correlation id (the caller's, or a new one), trace context and If-Match of a command request. */
+export function requestContext(request: Request, tenant: string): RequestContext {
+  const given = request.header('x-correlation-id');
+  const traceparent = request.header('traceparent');
+  const context: RequestContext = { tenant, correlationId: given && CORRELATION_ID.test(given) ? given : randomUUID() };
+  if (traceparent && TRACEPARENT.test(traceparent)) {
+    context.traceparent = traceparent;
+    const tracestate = request.header('tracestate');
+    if (tracestate && tracestate.length <= 512) context.tracestate = tracestate;
+  }
+  const expected = parseIfMatch(request.header('if-match'));
+  if (expected !== undefined) context.expectedVersion = expected;
+  return context;
+}

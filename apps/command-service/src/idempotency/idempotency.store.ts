@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { problem, problemFor, ProblemError } from '@eventide/service-kit';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+interface IdempotencyDoc {
+  _id: string;
+  requestHash: string;
+  state: 'pending' | 'done';
+  lockedUntil: Date;
+  createdAt: Date;
+  response?: StoredResponse;
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Hash of what makes two requests "the same": method, path and body. */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('base64url');
+}
+
+/**
+ * `Idempotency-Key` (G9): the first request with a key runs and its answer is kept (24 h); a retry
+ * with the same key and body gets that answer again without running; the same key with another
+ * body is refused. A record is claimed with an insert on its `_id`, so two concurrent retries can
+ * never both run. If the process dies mid-request the claim expires after `lockMs` and a retry runs.
+ */
+export class IdempotencyStore {
+  private readonly collection: Collection<IdempotencyDoc>;
+
+  constructor(
+    db: Db,
+    private readonly lockMs = 30_000,
+  ) {
+    this.collection = db.collection<IdempotencyDoc>('idempotency_keys');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ createdAt: 1 }, { expireAfterSeconds: 24 * 3600 }).catch(() => undefined);
+  }
+
+  static validKey(key: string): boolean {
+    return KEY.test(key);
+  }
+
+  async run(tenant: string, key: string, hash: string, execute: () => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+    const id = `${tenant}|${key}`;
+    const now = new Date();
+    const claimed = await this.collection
+      .insertOne({ _id: id, requestHash: hash, state: 'pending', lockedUntil: new Date(now.getTime() + this.lockMs), createdAt: now })
+      .then(() => true)
+      .catch((error: { code?: number }) => {
+        if (error.code === 11000) return false;
+        throw error;
+      });
+    if (!claimed) {
+      const existing = await this.collection.findOne({ _id: id });
+      if (existing && existing.requestHash !== hash) {
+        throw new ProblemError(problem('idempotency-key-reused', { detail: 'this Idempotency-Key was first used with another method, path or body' }));
+      }
+      if (existing?.state === 'done' && existing.response) return { ...existing.response, replayed: true };
+      const takenOver = await this.collection.findOneAndUpdate(
+        { _id: id, state: 'pending', lockedUntil: { $lt: now } },
+        { $set: { lockedUntil: new Date(now.getTime() + this.lockMs) } },
+      );
+      if (!takenOver) {
+        throw new ProblemError(problem('idempotency-key-in-flight', { detail: 'retry when the first request has finished' }), { 'Retry-After': '1' });
+      }
+    }
+    let response: StoredResponse;
+    try {
+      response = await execute();
+    } catch (error) {
+      // A refusal (4xx) is an answer to keep; an outage is not, so a retry may run again.
+      const { body } = problemFor(error);
+      if (body.status >= 400 && body.status < 500) {
+        await this.finish(id, { status: body.status, body });
+      } else {
+        await this.collection.deleteOne({ _id: id, state: 'pending' }).catch(() => undefined);
+      }
+      throw error;
+    }
+    await this.finish(id, response);
+    return { ...response, replayed: false };
+  }
+
+  private async finish(id: string, response: StoredResponse): Promise<void> {
+    await this.collection.updateOne({ _id: id }, { $set: { state: 'done', response } });
+  }
+}

@@ -1,0 +1,92 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Db } from 'mongodb';
+import { Gauge } from 'prom-client';
+import { aggregateTypes } from '@eventide/domain';
+import type { MongoEventStore } from '@eventide/event-store';
+import { createKafka, ensureTopics, MongoLease, OutboxPublisher, topicFor, type KafkaSettings } from '@eventide/messaging';
+
+/**
+ * Runs the outbox publisher inside the command service. Every replica runs one; a MongoDB lease
+ * picks the single active publisher and Kafka's transactional id fences a stale one, so adding
+ * replicas never reorders an aggregate's events. Why in-process: a commit can wake the local
+ * publisher at once (lowest latency), and there is one deployable less to operate.
+ */
+export class PublisherLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxPublisher');
+  readonly publisher: OutboxPublisher;
+  private readonly kafka;
+
+  constructor(
+    private readonly store: MongoEventStore,
+    db: Db,
+    kafkaSettings: KafkaSettings,
+    private readonly partitions: number,
+    private readonly enabled: boolean,
+  ) {
+    this.kafka = createKafka(kafkaSettings, (level, message) => this.logger[level](message));
+    this.publisher = new OutboxPublisher({
+      outbox: { findPending: (limit) => store.findPending({ limit }), markPublished: (ids) => store.markPublished(ids) },
+      kafka: this.kafka,
+      lease: new MongoLease(db.collection('leases'), 'outbox-publisher', `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, 10_000),
+      topicFor,
+      transactionalId: 'eventide-outbox-publisher',
+      log: (level, message) => this.logger[level](message),
+    });
+    // One read of the backlog per scrape, shared by the gauges that report it.
+    let statsAt = 0;
+    let stats: ReturnType<MongoEventStore['pendingStats']> | undefined;
+    const pending = () => {
+      if (!stats || Date.now() - statsAt > 1000) {
+        statsAt = Date.now();
+        stats = store.pendingStats();
+      }
+      return stats.catch(() => undefined);
+    };
+    new Gauge({
+      name: 'outbox_unpublished_commits',
+      help: 'Committed commits not yet published to Kafka',
+      async collect() {
+        const s = await pending();
+        if (s) this.set(s.count);
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_unpublished_age_seconds',
+      help: 'Age of the oldest commit not yet published to Kafka (0 when none)',
+      async collect() {
+        const s = await pending();
+        if (s) this.set(s.oldestCommittedAt ? (Date.now() - s.oldestCommittedAt.getTime()) / 1000 : 0);
+      },
+    });
+    const publisher = this.publisher;
+    new Gauge({
+      name: 'outbox_publisher_leader',
+      help: '1 when this replica holds the publisher lease',
+      collect() {
+        this.set(publisher.isLeader ? 1 : 0);
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const reports = await ensureTopics(admin, Object.values(aggregateTypes).map((t) => topicFor(t)), this.partitions);
+      for (const r of reports) {
+        if (r.mismatch) this.logger.warn(`topic ${r.topic} ${r.mismatch}; events still flow, but the partition count is not what is configured`);
+        else if (r.created) this.logger.log(`created topic ${r.topic} with ${r.partitions} partitions`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.publisher.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.stop();
+  }
+}
