@@ -38,8 +38,8 @@ describe('module boundaries', () => {
     expect(found).toEqual(["'node:fs' import is restricted from being used by a pattern. the domain and util libraries do no I/O"]);
   });
 
-  it('refuse the domain library in the util library', async () => {
-    const found = await violations('libs/util/src/forbidden.ts', `import { parseMoney } from '@eventide/domain';\nexport const y = parseMoney;\n`);
+  it('refuse a tool library in the util library', async () => {
+    const found = await violations('libs/util/src/forbidden.ts', `import { up } from '@eventide/local-infra';\nexport const y = up;\n`);
     expect(found.join('\n')).toMatch(/tagged with "type:util" can only depend on libs tagged with "type:util"/);
   });
 
