@@ -156,3 +156,18 @@ describe('command API (running service)', () => {
     expect((await call(`/v1/orders/${placed.body['id']}/cancel`, {})).status).toBe(200);
   });
 });
+
+describe('OpenAPI document (running service)', () => {
+  it('documents every command route with its success and its errors', async () => {
+    const response = await fetch(`${base}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, { post: { responses: Record<string, unknown> } }> };
+    expect(Object.keys(document.paths).sort()).toEqual(
+      ['/v1/orders', '/v1/orders/{id}/cancel', '/v1/orders/{id}/payments', '/v1/products', '/v1/products/{id}/price', '/v1/products/{id}/releases', '/v1/products/{id}/reservations', '/v1/products/{id}/restock'].sort(),
+    );
+    for (const [path, item] of Object.entries(document.paths)) {
+      expect([path, Object.keys(item.post.responses).sort()]).toEqual([path, expect.arrayContaining(['400', '401', '409', '413', '415', '422', '503'])]);
+    }
+    expect((await fetch(`${base}/docs`)).status).toBe(200);
+  });
+});

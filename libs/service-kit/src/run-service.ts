@@ -1,4 +1,4 @@
-import { ConsoleLogger, type DynamicModule } from '@nestjs/common';
+import { ConsoleLogger, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { readServiceConfig, type ServiceConfig } from './config';
 import type { ServiceDescriptor } from './service-catalogue';
@@ -8,7 +8,11 @@ import type { ServiceDescriptor } from './service-catalogue';
  * listens on its port, and shuts down gracefully on SIGTERM/SIGINT. A bad configuration exits
  * with code 78 (EX_CONFIG) and names the variable.
  */
-export async function runService(descriptor: ServiceDescriptor, rootModule: (config: ServiceConfig) => DynamicModule): Promise<void> {
+export async function runService(
+  descriptor: ServiceDescriptor,
+  rootModule: (config: ServiceConfig) => DynamicModule,
+  configure?: (app: INestApplication) => void,
+): Promise<void> {
   const logger = new ConsoleLogger({ json: true, context: descriptor.name });
   let config: ServiceConfig;
   try {
@@ -19,6 +23,7 @@ export async function runService(descriptor: ServiceDescriptor, rootModule: (con
   }
   const app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
   app.enableShutdownHooks();
+  configure?.(app);
   await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
   logger.log(`${descriptor.name} listening on port ${config.port}`);
 }
