@@ -11,3 +11,4 @@ export { parseOrProblem } from './http/parse-body';
 export { MetricsModule } from './metrics/metrics.module';
 export { encodeConsistencyToken, decodeConsistencyToken, type ConsistencyPoint } from './consistency-token';
 export { apiKeysFromEnv } from './api-keys';
+export { correlationMiddleware, type CorrelatedRequest } from './http/correlation.middleware';

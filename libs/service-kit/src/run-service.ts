@@ -2,6 +2,7 @@ import { ConsoleLogger, type DynamicModule, type INestApplication } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { readServiceConfig, type ServiceConfig } from './config';
 import type { ServiceDescriptor } from './service-catalogue';
+import { correlationMiddleware } from './http/correlation.middleware';
 
 /**
  * Starts a service: reads and checks its configuration, builds its root module from it, logs JSON,
@@ -23,6 +24,7 @@ export async function runService(
   }
   const app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
   app.enableShutdownHooks();
+  app.use(correlationMiddleware(logger));
   configure?.(app);
   await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
   logger.log(`${descriptor.name} listening on port ${config.port}`);

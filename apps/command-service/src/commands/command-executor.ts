@@ -60,7 +60,6 @@ export class CommandExecutor {
       };
     } catch (error) {
       commands.inc({ command: command.type, outcome: isStoreUnavailable(error) ? 'unavailable' : 'refused' });
-      if (isStoreUnavailable(error)) throw Object.assign(error as object, { dependencyUnavailable: true });
       throw error;
     } finally {
       stop();

@@ -5,14 +5,13 @@ import type { CommandResult } from './command-executor';
 
 /**
  * Answers a command: runs it through Idempotency-Key handling when the header is present, sets
- * the correlation id and ETag headers, and sends `{ id, version, consistencyToken }`.
+ * the ETag header, and sends `{ id, version, consistencyToken }`.
  */
 export async function respond(
   request: Request,
   response: Response,
   idempotency: IdempotencyStore,
   tenant: string,
-  correlationId: string,
   successStatus: 200 | 201,
   run: () => Promise<CommandResult>,
 ): Promise<void> {
@@ -27,7 +26,6 @@ export async function respond(
     }
     outcome = await idempotency.run(tenant, key, requestHash(request.method, request.path, request.body), execute);
   }
-  response.setHeader('X-Correlation-Id', correlationId);
   if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
   const body = outcome.body as Partial<CommandResult> & { status?: number };
   if (outcome.status >= 400) {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { problem, ProblemError } from '@eventide/service-kit';
+import { problem, ProblemError, type CorrelatedRequest } from '@eventide/service-kit';
 
 export interface RequestContext {
   tenant: string;
@@ -11,7 +10,6 @@ export interface RequestContext {
   expectedVersion?: number;
 }
 
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** `If-Match: "7"` (or `7`, or `W/"7"`) -> 7; anything else is a 400. */
@@ -24,11 +22,12 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-/** Correlation id (the caller's, or a new one), trace context and If-Match of a command request. */
+/** Correlation id (set by correlationMiddleware), trace context and If-Match of a command request. */
 export function requestContext(request: Request, tenant: string): RequestContext {
-  const given = request.header('x-correlation-id');
+  const correlationId = (request as CorrelatedRequest).correlationId;
+  if (!correlationId) throw new Error('correlationMiddleware must run before command handlers');
   const traceparent = request.header('traceparent');
-  const context: RequestContext = { tenant, correlationId: given && CORRELATION_ID.test(given) ? given : randomUUID() };
+  const context: RequestContext = { tenant, correlationId };
   if (traceparent && TRACEPARENT.test(traceparent)) {
     context.traceparent = traceparent;
     const tracestate = request.header('tracestate');

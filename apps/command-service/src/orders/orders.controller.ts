@@ -23,7 +23,7 @@ export class OrdersController {
 
   private run(req: Request, res: Response, tenant: string, id: string, status: 200 | 201, command: () => Promise<OrderCommand>) {
     const context = requestContext(req, tenant);
-    return respond(req, res, this.idempotency, tenant, context.correlationId, status, async () =>
+    return respond(req, res, this.idempotency, tenant, status, async () =>
       this.executor.execute(orderDecider, aggregateTypes.order, id, await command(), context),
     );
   }

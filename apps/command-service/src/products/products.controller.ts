@@ -23,7 +23,7 @@ export class ProductsController {
 
   private run(req: Request, res: Response, tenant: string, id: string, status: 200 | 201, command: () => ProductCommand) {
     const context = requestContext(req, tenant);
-    return respond(req, res, this.idempotency, tenant, context.correlationId, status, () =>
+    return respond(req, res, this.idempotency, tenant, status, () =>
       this.executor.execute(productDecider, aggregateTypes.product, id, command(), context),
     );
   }

@@ -1,10 +1,21 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { isDomainError, type DomainError } from '@eventide/util';
 import { problem, ProblemError, type Problem } from './problem';
 
-/** Marks errors meaning "a server we depend on is down"; answered 503 with Retry-After. */
-export const isDependencyDown = (error: unknown): boolean => (error as { dependencyUnavailable?: boolean } | null)?.dependencyUnavailable === true;
+/**
+ * Errors meaning "a server we depend on is down", answered 503 with Retry-After: the driver's
+ * connection errors, the event store's StoreUnavailableError, or anything flagged
+ * `dependencyUnavailable`.
+ */
+export function isDependencyDown(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError) {
+    return true;
+  }
+  const flagged = error as { dependencyUnavailable?: boolean; code?: unknown } | null;
+  return flagged?.dependencyUnavailable === true || flagged?.code === 'store-unavailable';
+}
 
 function fromDomain(error: DomainError): Problem {
   const extra = { detail: error.message, reason: error.reason, ...error.details };
