@@ -171,3 +171,15 @@ describe('OpenAPI document (running service)', () => {
     expect((await fetch(`${base}/docs`)).status).toBe(200);
   });
 });
+
+describe('metrics (running service)', () => {
+  it('exposes command outcomes and the unpublished backlog in Prometheus text', async () => {
+    await call('/v1/products', product());
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^commands_total\{command="CreateProduct",outcome="accepted"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^command_handling_seconds_bucket\{/m);
+    expect(text).toMatch(/^outbox_unpublished_commits \d+$/m);
+    expect(text).toMatch(/^outbox_oldest_unpublished_age_seconds [\d.e+-]+$/m);
+    expect(text).toMatch(/^outbox_publisher_leader [01]$/m);
+  });
+});
