@@ -1,17 +1,18 @@
 import { ConcurrencyError } from './event-store.errors';
 import type { NewEvent, StreamRef } from './event-store.types';
 import { MongoEventStore } from './mongo-event-store';
+import type { StreamReadStrategy } from './stream-readers';
 import { contextAt, freshStream, openTestDatabase, type TestDatabase } from './testing/mongo-test-database';
 
 const fiveEvents = (label: string): NewEvent[] => Array.from({ length: 5 }, (_, i) => ({ type: 'Ticked', data: { label, i } }));
 
-describe('appending to a stream (MongoDB-protocol server)', () => {
+describe.each<StreamReadStrategy>(['range', 'id-walk'])('appending to a stream (MongoDB-protocol server, %s reads)', (streamReads) => {
   let database: TestDatabase;
   let store: MongoEventStore;
 
   beforeAll(async () => {
     database = await openTestDatabase('append');
-    store = new MongoEventStore(database.db);
+    store = new MongoEventStore(database.db, { streamReads });
     await store.ensureIndexes();
   });
   afterAll(() => database.dispose());

@@ -37,3 +37,4 @@ export {
 } from './aggregate.repository';
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-backoff';
 export { commitId, snapshotId, streamKey } from './stream-key';
+export type { StreamReadStrategy } from './stream-readers';

@@ -5,7 +5,8 @@ import { ConcurrencyError, guarded, isDuplicateKey, translateStoreError } from '
 import { ensureEventIndexes } from './event-store.indexes';
 import type { AppendContext, Commit, CommitDoc, NewEvent, StoredEvent, StreamRef } from './event-store.types';
 import { findPendingCommits, markCommitsPublished, pendingCommitStats, type FindPendingOptions, type PendingStats } from './pending-commits';
-import { assertStreamRef, assertVersion, streamFilter } from './stream-key';
+import { assertStreamRef, assertVersion } from './stream-key';
+import { streamReaderFor, type StreamReader, type StreamReadStrategy } from './stream-readers';
 
 export interface MongoEventStoreOptions {
   /** Collection of commit documents; default `events`. */
@@ -18,6 +19,12 @@ export interface MongoEventStoreOptions {
   writeConcern?: WriteConcernSettings;
   /** Source of `committedAt`; default the system clock. */
   clock?: () => Date;
+  /**
+   * How stream reads and head lookups find a stream's commits; default `auto`: `id-walk` on FerretDB
+   * (detected once from `buildInfo`), whose SQLite backend scans the collection for any filter but
+   * `_id` equality, and `range` on MongoDB. Both return the same results.
+   */
+  streamReads?: StreamReadStrategy;
 }
 
 export interface AppendOptions {
@@ -61,6 +68,7 @@ export class MongoEventStore {
   private readonly partitionOf: (aggregateId: string) => number;
   private readonly writeConcern: WriteConcernSettings;
   private readonly clock: () => Date;
+  private readonly reader: () => Promise<StreamReader>;
 
   constructor(db: Db, options: MongoEventStoreOptions = {}) {
     this.events = db.collection<CommitDoc>(options.collectionName ?? 'events');
@@ -68,6 +76,7 @@ export class MongoEventStore {
     this.partitionOf = options.partitionOf ?? (() => 0);
     this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
     this.clock = options.clock ?? (() => new Date());
+    this.reader = streamReaderFor(db, this.events, options.streamReads ?? 'auto');
   }
 
   /** Creates the indexes the store needs (idempotent); returns warnings about missing server features. */
@@ -115,10 +124,7 @@ export class MongoEventStore {
   /** The stream's current version: the version of its last event, 0 when it has none. */
   async streamVersion(stream: StreamRef): Promise<number> {
     assertStreamRef(stream);
-    const head = await guarded(() =>
-      this.events.findOne(streamFilter(stream), { sort: { fromVersion: -1 }, projection: { _id: 0, toVersion: 1 } }),
-    );
-    return head?.toVersion ?? 0;
+    return (await this.reader()).head(stream);
   }
 
   /** The stream's events in version order, upcast to current schema versions. */
@@ -126,9 +132,8 @@ export class MongoEventStore {
     assertStreamRef(stream);
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
-    const filter: Filter<CommitDoc> = { ...streamFilter(stream), toVersion: { $gte: from } };
-    if (options.toVersion !== undefined) filter.fromVersion = { $lte: to };
-    const docs = await guarded(() => this.events.find(filter, { sort: { fromVersion: 1 } }).toArray());
+    const reader = await this.reader();
+    const docs = await reader.commits(stream, { from, to: options.toVersion, until: options.untilTimestamp });
     const events = docs.flatMap((doc) => toStoredEvents(doc, this.schemas)).filter((e) => e.version >= from && e.version <= to);
     if (!options.untilTimestamp) return events;
     const until = options.untilTimestamp.getTime();

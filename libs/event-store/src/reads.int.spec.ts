@@ -1,6 +1,7 @@
 import { EventSchemaRegistry } from './event-schema.registry';
 import type { CommitDoc, StoredEvent } from './event-store.types';
 import { MongoEventStore } from './mongo-event-store';
+import type { StreamReadStrategy } from './stream-readers';
 import { commitId } from './stream-key';
 import { contextAt, freshStream, openTestDatabase, type TestDatabase } from './testing/mongo-test-database';
 
@@ -14,13 +15,13 @@ const schemas = new EventSchemaRegistry({
   },
 });
 
-describe('reading the event store (MongoDB-protocol server)', () => {
+describe.each<StreamReadStrategy>(['range', 'id-walk'])('reading the event store (MongoDB-protocol server, %s reads)', (streamReads) => {
   let database: TestDatabase;
   let store: MongoEventStore;
 
   beforeAll(async () => {
     database = await openTestDatabase('reads');
-    store = new MongoEventStore(database.db, { schemas });
+    store = new MongoEventStore(database.db, { schemas, streamReads });
     await store.ensureIndexes();
   });
   afterAll(() => database.dispose());

@@ -3,13 +3,14 @@ import fc from 'fast-check';
 import { AggregateRepository } from './aggregate.repository';
 import type { StreamRef } from './event-store.types';
 import { MongoEventStore } from './mongo-event-store';
+import type { StreamReadStrategy } from './stream-readers';
 import { SnapshotStore } from './snapshot.store';
 import { counterDecider, type CounterEvent, type CounterState } from './testing/counter.decider';
 import { contextAt, freshStream, openTestDatabase, type TestDatabase } from './testing/mongo-test-database';
 
 const SCHEMA = 'counter-v1';
 
-describe('snapshots (G10, MongoDB-protocol server)', () => {
+describe.each<StreamReadStrategy>(['range', 'id-walk'])('snapshots (G10, MongoDB-protocol server, %s reads)', (streamReads) => {
   let database: TestDatabase;
   let store: MongoEventStore;
   let snapshots: SnapshotStore;
@@ -23,7 +24,7 @@ describe('snapshots (G10, MongoDB-protocol server)', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase('snapshots');
-    store = new MongoEventStore(database.db);
+    store = new MongoEventStore(database.db, { streamReads });
     snapshots = new SnapshotStore(database.db);
     repository = new AggregateRepository(store, { snapshots, snapshotEvery: 3 });
     await store.ensureIndexes();
