@@ -1,27 +1,8 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { StoredEvent } from '@eventide/event-store';
 
-/** An event as it travels on Kafka: the stored event with its full metadata (spec §4). */
-export interface EventEnvelope {
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  version: number;
-  data: Record<string, unknown>;
-  metadata: {
-    eventId: string;
-    type: string;
-    schemaVersion: number;
-    aggregateType: string;
-    aggregateId: string;
-    version: number;
-    tenant: string;
-    timestamp: string;
-    correlationId: string;
-    causationId: string;
-    traceparent?: string;
-    tracestate?: string;
-  };
-}
+/** An event as it travels on Kafka: the stored event with its full metadata (spec §4), as the event store reads it. */
+export type EventEnvelope = StoredEvent;
 
 /**
  * Key = aggregate id (so one aggregate's events share a partition and keep their order), value =
