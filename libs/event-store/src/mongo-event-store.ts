@@ -74,7 +74,8 @@ export class MongoEventStore {
     this.events = db.collection<CommitDoc>(options.collectionName ?? 'events');
     this.schemas = options.schemas ?? new EventSchemaRegistry();
     this.partitionOf = options.partitionOf ?? (() => 0);
-    this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
+    // Bounded: without wtimeout an append would hang while a majority of the replica set is away.
+    this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true, wtimeoutMS: 5000 };
     this.clock = options.clock ?? (() => new Date());
     this.reader = streamReaderFor(db, this.events, options.streamReads ?? 'auto');
   }

@@ -73,4 +73,15 @@ describe('pending commits for the publisher (MongoDB-protocol server)', () => {
     await outbox.markPublished([commitId]);
     expect((await outbox.findPending(10)).map((c) => c.id)).not.toContain(commitId);
   });
+
+  it('never hands out a commit while an older commit of its stream is still pending and was not in the batch', async () => {
+    // Simulates a scan that missed v1: v1 and v2 land on different publisher partitions, and only v2's is asked for.
+    const stream = freshStream('Gapped');
+    const elsewhere = new MongoEventStore(database.db, { collectionName: 'outbox_events', partitionOf: () => 7 });
+    const v1 = await store.append(stream, 0, [{ type: 'Ticked', data: {} }], contextAt(new Date(now)));
+    await elsewhere.append(stream, 1, [{ type: 'Ticked', data: {} }], contextAt(new Date(now)));
+    expect(await store.findPending({ partitions: [7], limit: 10 })).toEqual([]);
+    await store.markPublished([v1.commitId]);
+    expect((await store.findPending({ partitions: [7], limit: 10 })).map((c) => c.fromVersion)).toEqual([2]);
+  });
 });

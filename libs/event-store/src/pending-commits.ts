@@ -29,8 +29,39 @@ export async function findPendingCommits(
   if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw new TypeError('limit must be a positive integer');
   const filter: Filter<CommitDoc> = { pending: true };
   if (options.partitions) filter.partition = { $in: options.partitions };
-  const docs = await guarded(() => events.find(filter, { sort: STREAM_ORDER, limit: options.limit }).toArray());
-  return docs.map((doc) => toCommit(doc, schemas));
+  // Majority read: never hand the publisher a commit a failover could still roll back.
+  const docs = await guarded(() => events.find(filter, { sort: STREAM_ORDER, limit: options.limit, readConcern: { level: 'majority' } }).toArray());
+  const blocked = await streamsWithEarlierPending(events, docs);
+  return docs.filter((doc) => !blocked.has(streamOf(doc))).map((doc) => toCommit(doc, schemas));
+}
+
+const streamOf = (doc: Pick<CommitDoc, 'tenant' | 'aggregateType' | 'aggregateId'>) => JSON.stringify([doc.tenant, doc.aggregateType, doc.aggregateId]);
+
+/**
+ * A scan without a snapshot can miss a row inserted behind it while it runs, and return a stream's
+ * v2 without its v1. Streams whose earliest commit in the batch has an older pending commit are
+ * left for the next batch, so a stream's events are never sent out of order.
+ */
+async function streamsWithEarlierPending(events: Collection<CommitDoc>, docs: CommitDoc[]): Promise<Set<string>> {
+  const earliest = new Map<string, CommitDoc>();
+  for (const doc of docs) {
+    const key = streamOf(doc);
+    const seen = earliest.get(key);
+    if (!seen || doc.fromVersion < seen.fromVersion) earliest.set(key, doc);
+  }
+  if (earliest.size === 0) return new Set();
+  const older = await guarded(() =>
+    events
+      .find(
+        {
+          pending: true,
+          $or: [...earliest.values()].map((d) => ({ tenant: d.tenant, aggregateType: d.aggregateType, aggregateId: d.aggregateId, fromVersion: { $lt: d.fromVersion } })),
+        },
+        { projection: { _id: 0, tenant: 1, aggregateType: 1, aggregateId: 1 }, readConcern: { level: 'majority' } },
+      )
+      .toArray(),
+  );
+  return new Set(older.map(streamOf));
 }
 
 export async function markCommitsPublished(events: Collection<CommitDoc>, commitIds: readonly string[]): Promise<void> {
