@@ -128,6 +128,15 @@ describe('command API (running service)', () => {
     expect((await call(`/v1/products/${id}/restock`, { quantity: 1 })).body['version']).toBe(3);
   });
 
+  it('replays a create without an id to the same id and Location', async () => {
+    const key = randomUUID();
+    const first = await call('/v1/products', product(), { 'idempotency-key': key });
+    const retry = await call('/v1/products', product(), { 'idempotency-key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.body['id']).toBe(first.body['id']);
+    expect(retry.headers.get('location')).toBe(`/v1/products/${first.body['id']}`);
+  });
+
   it('keeps tenants apart: another tenant cannot change a product (G8)', async () => {
     const id = await createProduct();
     expect((await call(`/v1/products/${id}/restock`, { quantity: 1 }, {}, keyB ?? null)).status).toBe(404);

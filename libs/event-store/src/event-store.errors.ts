@@ -6,6 +6,7 @@ import {
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
+  MongoWriteConcernError,
 } from 'mongodb';
 
 /**
@@ -49,7 +50,9 @@ export function isUnavailable(error: unknown): boolean {
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
     error instanceof MongoTopologyClosedError ||
-    error instanceof MongoNotConnectedError
+    error instanceof MongoNotConnectedError ||
+    // The write concern timed out: the write's fate is unknown until a majority is back, so retry later.
+    error instanceof MongoWriteConcernError
   ) {
     return true;
   }

@@ -99,6 +99,12 @@ export class OutboxPublisher {
     const transaction = await producer.transaction();
     try {
       await transaction.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      // A send that stalled past the lease must not land after a newer leader's: check, then commit.
+      if (!(await this.options.lease.tryAcquire())) {
+        this.leader = false;
+        await transaction.abort();
+        return 0;
+      }
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);

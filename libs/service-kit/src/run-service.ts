@@ -22,10 +22,18 @@ export async function runService(
     logger.fatal(error instanceof Error ? error.message : String(error));
     process.exit(78);
   }
-  const app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
-  app.enableShutdownHooks();
-  app.use(correlationMiddleware(logger));
-  configure?.(app);
-  await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
+    app.enableShutdownHooks();
+    app.use(correlationMiddleware(logger));
+    configure?.(app);
+    await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
+  } catch (error) {
+    // Close what did start (clients, timers) so the process can exit, and say why it failed.
+    logger.fatal(`${descriptor.name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await app?.close().catch(() => undefined);
+    process.exit(1);
+  }
   logger.log(`${descriptor.name} listening on port ${config.port}`);
 }

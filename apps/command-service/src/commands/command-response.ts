@@ -33,5 +33,7 @@ export async function respond(
     return;
   }
   if (typeof body.version === 'number') response.setHeader('ETag', `"${body.version}"`);
+  // From the answer, not the request: a replayed create names the resource the first request made.
+  if (outcome.status === 201 && typeof body.id === 'string') response.setHeader('Location', `${request.baseUrl}${request.path}/${body.id}`);
   response.status(outcome.status).json(body);
 }

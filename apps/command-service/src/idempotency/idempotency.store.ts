@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { translateStoreError } from '@eventide/event-store';
 import { problem, problemFor, ProblemError } from '@eventide/service-kit';
 
 export interface StoredResponse {
@@ -47,7 +48,16 @@ export class IdempotencyStore {
     return KEY.test(key);
   }
 
+  /** Runs `execute` at most once per key; an unreachable MongoDB surfaces as the store's 503 error. */
   async run(tenant: string, key: string, hash: string, execute: () => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+    try {
+      return await this.runOnce(tenant, key, hash, execute);
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+  }
+
+  private async runOnce(tenant: string, key: string, hash: string, execute: () => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     const id = `${tenant}|${key}`;
     const now = new Date();
     const claimed = await this.collection

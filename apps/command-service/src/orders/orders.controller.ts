@@ -32,7 +32,6 @@ export class OrdersController {
   async place(@Req() req: Request, @Res() res: Response, @Tenant() tenant: string) {
     const body = jsonBody(req, placeOrderBody);
     const id = body.id ?? randomUUID();
-    res.setHeader('Location', `/v1/orders/${id}`);
     await this.run(req, res, tenant, id, 201, async () => ({
       type: 'PlaceOrder',
       data: { customerId: body.customerId, lines: await this.pricing.priceLines(tenant, body.lines) },

@@ -32,7 +32,6 @@ export class ProductsController {
   async create(@Req() req: Request, @Res() res: Response, @Tenant() tenant: string) {
     const body = jsonBody(req, createProductBody);
     const id = body.id ?? randomUUID();
-    res.setHeader('Location', `/v1/products/${id}`);
     await this.run(req, res, tenant, id, 201, () => ({
       type: 'CreateProduct',
       data: { name: body.name, description: body.description, price: cents(body.price), quantity: body.quantity },

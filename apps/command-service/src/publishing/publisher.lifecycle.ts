@@ -7,6 +7,42 @@ import { aggregateTypes } from '@eventide/domain';
 import type { MongoEventStore } from '@eventide/event-store';
 import { createKafka, ensureTopics, MongoLease, OutboxPublisher, topicFor, type KafkaSettings } from '@eventide/messaging';
 
+/** What the backlog gauges read; set by the lifecycle (gauges are registered once per process). */
+const backlogSource: { store?: MongoEventStore; publisher?: OutboxPublisher } = {};
+let statsAt = 0;
+let stats: Promise<{ count: number; oldestCommittedAt: Date | null } | undefined> | undefined;
+/** One read of the backlog per scrape, shared by the gauges that report it. */
+function pending() {
+  if (!stats || Date.now() - statsAt > 1000) {
+    statsAt = Date.now();
+    stats = backlogSource.store?.pendingStats().catch(() => undefined) ?? Promise.resolve(undefined);
+  }
+  return stats;
+}
+new Gauge({
+  name: 'outbox_unpublished_commits',
+  help: 'Committed commits not yet published to Kafka',
+  async collect() {
+    const s = await pending();
+    if (s) this.set(s.count);
+  },
+});
+new Gauge({
+  name: 'outbox_oldest_unpublished_age_seconds',
+  help: 'Age of the oldest commit not yet published to Kafka (0 when none)',
+  async collect() {
+    const s = await pending();
+    if (s) this.set(s.oldestCommittedAt ? (Date.now() - s.oldestCommittedAt.getTime()) / 1000 : 0);
+  },
+});
+new Gauge({
+  name: 'outbox_publisher_leader',
+  help: '1 when this replica holds the publisher lease',
+  collect() {
+    this.set(backlogSource.publisher?.isLeader ? 1 : 0);
+  },
+});
+
 /**
  * Runs the outbox publisher inside the command service. Every replica runs one; a MongoDB lease
  * picks the single active publisher and Kafka's transactional id fences a stale one, so adding
@@ -17,6 +53,8 @@ export class PublisherLifecycle implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('OutboxPublisher');
   readonly publisher: OutboxPublisher;
   private readonly kafka;
+  private starting: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(
     private readonly store: MongoEventStore,
@@ -34,44 +72,33 @@ export class PublisherLifecycle implements OnApplicationBootstrap, OnApplication
       transactionalId: 'eventide-outbox-publisher',
       log: (level, message) => this.logger[level](message),
     });
-    // One read of the backlog per scrape, shared by the gauges that report it.
-    let statsAt = 0;
-    let stats: ReturnType<MongoEventStore['pendingStats']> | undefined;
-    const pending = () => {
-      if (!stats || Date.now() - statsAt > 1000) {
-        statsAt = Date.now();
-        stats = store.pendingStats();
-      }
-      return stats.catch(() => undefined);
-    };
-    new Gauge({
-      name: 'outbox_unpublished_commits',
-      help: 'Committed commits not yet published to Kafka',
-      async collect() {
-        const s = await pending();
-        if (s) this.set(s.count);
-      },
-    });
-    new Gauge({
-      name: 'outbox_oldest_unpublished_age_seconds',
-      help: 'Age of the oldest commit not yet published to Kafka (0 when none)',
-      async collect() {
-        const s = await pending();
-        if (s) this.set(s.oldestCommittedAt ? (Date.now() - s.oldestCommittedAt.getTime()) / 1000 : 0);
-      },
-    });
-    const publisher = this.publisher;
-    new Gauge({
-      name: 'outbox_publisher_leader',
-      help: '1 when this replica holds the publisher lease',
-      collect() {
-        this.set(publisher.isLeader ? 1 : 0);
-      },
-    });
+    backlogSource.store = store;
+    backlogSource.publisher = this.publisher;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
+  /**
+   * Commands do not need Kafka (the outbox is the event store), so a broker that is down must not
+   * keep the service from starting: topics are ensured, and the publisher started, in the background.
+   */
+  onApplicationBootstrap(): void {
+    if (this.enabled) this.starting = this.ensureTopicsThenPublish();
+  }
+
+  private async ensureTopicsThenPublish(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.ensureTopics();
+        this.publisher.start();
+        return;
+      } catch (error) {
+        this.logger.warn(`cannot prepare the Kafka topics yet (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}; retrying`);
+        const until = Date.now() + Math.min(30_000, 500 * 2 ** attempt);
+        while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  private async ensureTopics(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -83,10 +110,11 @@ export class PublisherLifecycle implements OnApplicationBootstrap, OnApplication
     } finally {
       await admin.disconnect();
     }
-    this.publisher.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
     await this.publisher.stop();
   }
 }
