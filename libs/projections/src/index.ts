@@ -1,0 +1,16 @@
+export { planStream, nextVersion, type StreamPlan, type Versioned } from './stream-plan';
+export { ProjectionFailure, type Loaded, type ProjectionSink, type StreamWrite, type WriteOutcome } from './projection-sink';
+export { readModelCollection, readModelId, redisReadModelKey, redisGenerationPrefix, redisCompleteMarker } from './read-model-names';
+export { MongoDocumentSink } from './mongo-document.sink';
+export { RedisSink, dropRedisGeneration } from './redis.sink';
+export { StreamExceptions, type StreamException, type ParkedInfo } from './stream-exceptions';
+export { DeadLetterPublisher, deadLetterTopic, type DeadLetter, type DeadLetterKind } from './dead-letters';
+export { GenerationRegistry, writeGenerations, type GenerationsDoc, type BuildingGeneration } from './generation-registry';
+export { ProjectionProcessor, byStream, type ProcessResult, type StreamInput } from './projection-processor';
+export { EventConsumer, type Chunk, type ConsumedEvent, type ConsumerState, type EventConsumerOptions } from './event-consumer';
+export { ProjectionFamily, NotParkedError, type ProjectionFamilyDefinition, type ProjectionFamilyOptions, type ReplayOutcome } from './projection-family';
+export { LiveProjection, type LiveProjectionOptions } from './live-projection';
+export { rebuild, switchGeneration, waitForAcknowledgements, unacknowledgedMembers, type RebuildOptions, type RebuildProgress, type RebuildStage } from './rebuild';
+export { familyStatus, resetOffsets, type FamilyStatus, type PartitionStatus, type ResetTarget } from './family-status';
+export { projectionMetrics } from './projection-metrics';
+export { mongoFamily, redisFamily } from './families';
