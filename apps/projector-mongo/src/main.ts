@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService, serviceCatalogue } from '@eventide/service-kit';
-import { ProjectorMongoModule } from './projector-mongo.module';
+import { projectorMongoModule } from './projector-mongo.module';
 
-void runService(serviceCatalogue['projector-mongo'], (config) => ProjectorMongoModule.register(config));
+void runService(serviceCatalogue['projector-mongo'], projectorMongoModule);

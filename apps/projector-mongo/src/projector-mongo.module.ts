@@ -1,9 +1,6 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule, dependencyChecks, type ServiceConfig } from '@eventide/service-kit';
+import type { DynamicModule } from '@nestjs/common';
+import { mongoReadModelFamily, ProjectorModule } from '@eventide/read-side';
+import type { ServiceConfig } from '@eventide/service-kit';
 
-@Module({})
-export class ProjectorMongoModule {
-  static register(config: ServiceConfig): DynamicModule {
-    return { module: ProjectorMongoModule, imports: [HealthModule.register(dependencyChecks(config))] };
-  }
-}
+/** ProductDetails, ProductSummary, OrderDetails and CustomerOrderHistory, kept in MongoDB. */
+export const projectorMongoModule = (config: ServiceConfig): DynamicModule => ProjectorModule.register(config, ({ db }) => mongoReadModelFamily(db));

@@ -32,10 +32,10 @@ export function redisFamily(name: string, redis: Redis, db: Db, projections: rea
   return {
     name,
     aggregateTypes: types,
-    sinks: (generation) => types.map((t) => new RedisSink(redis, projections.filter((p) => p.aggregateType === t), t, generation)),
-    isComplete: async (generation, doc) => doc.active === generation && doc.activeComplete && (await redis.exists(redisCompleteMarker(generation))) === 1,
+    sinks: (generation) => types.map((t) => new RedisSink(redis, name, projections.filter((p) => p.aggregateType === t), t, generation)),
+    isComplete: async (generation, doc) => doc.active === generation && doc.activeComplete && (await redis.exists(redisCompleteMarker(name, generation))) === 1,
     markComplete: async (generation) => {
-      await redis.set(redisCompleteMarker(generation), new Date().toISOString());
+      await redis.set(redisCompleteMarker(name, generation), new Date().toISOString());
       await registry.markActiveComplete(name, generation);
     },
   };

@@ -49,7 +49,7 @@ export class LiveProjection {
     readonly family: ProjectionFamily,
     private readonly options: LiveProjectionOptions,
   ) {
-    this.deadLetters = new DeadLetterPublisher(options.kafka, family.name);
+    this.deadLetters = new DeadLetterPublisher(options.kafka, family.name, family.deadLetterTopic);
     this.consumer = new EventConsumer({
       kafka: options.kafka,
       groupId: family.groupId,
@@ -72,15 +72,18 @@ export class LiveProjection {
     const doc = await this.generations(true);
     await Promise.all(this.family.writeSinks(doc).map((s) => s.prepare()));
     await this.family.exceptions.ensureIndexes();
-    this.timer = setInterval(() => void this.upkeep(), this.options.refreshMs ?? 1000);
-    this.timer.unref();
-    void this.upkeep();
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.upkeep(), this.options.refreshMs ?? 1000);
+      this.timer.unref();
+      void this.upkeep();
+    }
     await this.consumer.start();
   }
 
   /** Finishes the chunk in hand, commits, leaves the group, then stops the upkeep. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     await this.consumer.stop();
     await this.repairing?.catch(() => undefined);
     await this.deadLetters.close();

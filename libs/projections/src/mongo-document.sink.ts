@@ -11,7 +11,13 @@ interface ReadModelDoc extends Document {
   version: number;
 }
 
-const stripRuntimeFields = ({ _id, tenant, version, ...doc }: ReadModelDoc): object => doc;
+function stripRuntimeFields(stored: ReadModelDoc): object {
+  const doc: Record<string, unknown> = { ...stored };
+  delete doc['_id'];
+  delete doc['tenant'];
+  delete doc['version'];
+  return doc;
+}
 
 /**
  * A {@link DocumentProjection} in one MongoDB collection: one document per stream carrying the

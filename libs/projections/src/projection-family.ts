@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { MongoEventStore, StoredEvent } from '@eventide/event-store';
 import { topicFor } from '@eventide/messaging';
+import { deadLetterTopic } from './dead-letters';
 import { GenerationRegistry, writeGenerations, type GenerationsDoc } from './generation-registry';
 import { byStream, ProjectionProcessor, type ProcessResult } from './projection-processor';
 import type { ProjectionFailure, ProjectionSink } from './projection-sink';
@@ -28,6 +29,8 @@ export interface ProjectionFamilyOptions {
   /** Consumer group; default `<KAFKA_GROUP_PREFIX or eventide.><name>`. */
   groupId?: string;
   topicFor?: (aggregateType: string) => string;
+  /** Dead-letter topic; default `<KAFKA_TOPIC_PREFIX><name>.dlq`. */
+  deadLetterTopic?: string;
 }
 
 export interface ReplayOutcome {
@@ -45,6 +48,7 @@ export class ProjectionFamily {
   readonly name: string;
   readonly groupId: string;
   readonly topics: string[];
+  readonly deadLetterTopic: string;
   readonly registry: GenerationRegistry;
   readonly exceptions: StreamExceptions;
   readonly processor: ProjectionProcessor;
@@ -55,6 +59,7 @@ export class ProjectionFamily {
     this.name = definition.name;
     this.groupId = options.groupId ?? `${process.env['KAFKA_GROUP_PREFIX'] ?? 'eventide.'}${definition.name}`;
     this.topics = definition.aggregateTypes.map(options.topicFor ?? ((t) => topicFor(t)));
+    this.deadLetterTopic = options.deadLetterTopic ?? deadLetterTopic(definition.name);
     this.registry = new GenerationRegistry(options.db);
     this.exceptions = new StreamExceptions(options.db, definition.name);
     this.processor = new ProjectionProcessor(options.store);

@@ -10,20 +10,20 @@ export function readModelId(tenant: string, aggregateId: string): string {
   return `${escapePart(tenant)}|${escapePart(aggregateId)}`;
 }
 
-/** Prefix of every Redis key of one generation. */
-export function redisGenerationPrefix(generation: number): string {
-  return `rm:g${generation}:`;
+/** Prefix of every Redis key of one family's generation, e.g. `rm:projector-redis:g2:`. */
+export function redisGenerationPrefix(family: string, generation: number): string {
+  return `rm:${family}:g${generation}:`;
 }
 
 /**
  * Full Redis key of a read-model key of one tenant. The tenant is the hash tag, so one tenant's keys
  * live in one Redis Cluster slot and a script may touch several of them.
  */
-export function redisReadModelKey(generation: number, tenant: string, key: string): string {
-  return `${redisGenerationPrefix(generation)}{${escapePart(tenant)}}:${key}`;
+export function redisReadModelKey(family: string, generation: number, tenant: string, key: string): string {
+  return `${redisGenerationPrefix(family, generation)}{${escapePart(tenant)}}:${key}`;
 }
 
 /** Marker that a Redis generation holds a complete model (absent after a FLUSHALL). */
-export function redisCompleteMarker(generation: number): string {
-  return `${redisGenerationPrefix(generation)}complete`;
+export function redisCompleteMarker(family: string, generation: number): string {
+  return `${redisGenerationPrefix(family, generation)}complete`;
 }

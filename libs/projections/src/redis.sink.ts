@@ -48,6 +48,7 @@ export class RedisSink implements ProjectionSink {
 
   constructor(
     redis: Redis,
+    readonly family: string,
     private readonly projections: readonly RedisProjection[],
     readonly aggregateType: string,
     readonly generation: number,
@@ -59,13 +60,16 @@ export class RedisSink implements ProjectionSink {
   }
 
   private appliedKey(tenant: string): string {
-    return redisReadModelKey(this.generation, tenant, `applied:${this.aggregateType}`);
+    return redisReadModelKey(this.family, this.generation, tenant, `applied:${this.aggregateType}`);
   }
 
-  async prepare(): Promise<void> {}
+  /** Redis needs nothing created ahead. */
+  prepare(): Promise<void> {
+    return Promise.resolve();
+  }
 
   async drop(): Promise<void> {
-    await dropRedisGeneration(this.redis, this.generation);
+    await dropRedisGeneration(this.redis, this.family, this.generation);
   }
 
   async load(streams: readonly { key: string; stream: StreamRef }[]): Promise<Map<string, Loaded>> {
@@ -120,19 +124,19 @@ export class RedisSink implements ProjectionSink {
         }
       }
     }
-    return { keys, writes: encode(writes, keys, (key) => redisReadModelKey(this.generation, w.stream.tenant, key)) };
+    return { keys, writes: encode(writes, keys, (key) => redisReadModelKey(this.family, this.generation, w.stream.tenant, key)) };
   }
 }
 
 /** Deletes every key of a Redis generation (SCAN + UNLINK, never KEYS), marker included. */
-export async function dropRedisGeneration(redis: Redis, generation: number): Promise<number> {
+export async function dropRedisGeneration(redis: Redis, family: string, generation: number): Promise<number> {
   let cursor = '0';
   let deleted = 0;
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisGenerationPrefix(generation)}*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisGenerationPrefix(family, generation)}*`, 'COUNT', 1000);
     cursor = next;
     if (keys.length) deleted += await redis.unlink(...keys);
   } while (cursor !== '0');
-  await redis.del(redisCompleteMarker(generation));
+  await redis.del(redisCompleteMarker(family, generation));
   return deleted;
 }

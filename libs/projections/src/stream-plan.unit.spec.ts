@@ -48,7 +48,7 @@ describe('planStream', () => {
           const plan = planStream(applied, deliveries.slice(i, i + batchSize).map(ev), skip);
           const events = plan.kind === 'apply' ? plan.events : plan.kind === 'fill' ? store.slice(plan.from - 1, plan.to) : [];
           for (const e of events) if (!skip.has(e.version)) appliedLog.push(e.version);
-          if (events.length) applied = events[events.length - 1]!.version;
+          applied = events.at(-1)?.version ?? applied;
         }
         expect(appliedLog).toEqual(store.map((e) => e.version).filter((v) => !skip.has(v)));
       }),

@@ -1,0 +1,118 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { MongoClient, type Db } from 'mongodb';
+import { eventSchemas } from '@eventide/domain';
+import { EventSchemaRegistry, MongoEventStore } from '@eventide/event-store';
+import { createKafka, ensureTopics, kafkaSettingsFromEnv } from '@eventide/messaging';
+import { deadLetterTopic, LiveProjection, ProjectionFamily, type ProjectionFamilyDefinition } from '@eventide/projections';
+import { dependencyChecks, HealthModule, MetricsModule, type DependencyCheck, type ServiceConfig } from '@eventide/service-kit';
+import { positiveIntFromEnv, projectorSettingsFromEnv } from './projector-settings';
+
+const LIVE = Symbol('LIVE_PROJECTION');
+const CLOSE = Symbol('CLOSE_CONNECTIONS');
+const ENSURE_TOPICS = Symbol('ENSURE_TOPICS');
+
+/** What a projector service needs to build its family. */
+export interface ProjectorConnections {
+  db: Db;
+  redis?: Redis;
+}
+
+/** Readiness of the consumer itself: joined to its group and not stuck retrying a failing server. */
+function consumerCheck(live: LiveProjection): DependencyCheck {
+  return {
+    name: 'consumer',
+    async check() {
+      const status = live.status();
+      if (!status.ready) throw new Error(`consumer is ${status.state}${status.lastError ? `: ${status.lastError}` : ''}`);
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * A projector service: one projection family, one Kafka consumer group. Replicas share the
+ * group's partitions (those beyond the partition count idle). It is ready once its consumer has
+ * joined the group and its servers answer; on SIGTERM it finishes the chunk in hand, commits and
+ * leaves the group before the process exits.
+ */
+@Module({})
+export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projector');
+  private starting: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(LIVE) private readonly live: LiveProjection,
+    @Inject(CLOSE) private readonly close: () => Promise<void>,
+    @Inject(ENSURE_TOPICS) private readonly ensureTopics: () => Promise<void>,
+  ) {}
+
+  static register(config: ServiceConfig, family: (connections: ProjectorConnections) => ProjectionFamilyDefinition): DynamicModule {
+    const settings = projectorSettingsFromEnv();
+    const client = new MongoClient(config.mongoUrl as string, { serverSelectionTimeoutMS: 5000 });
+    const db = client.db(process.env['MONGO_DB'] ?? 'eventide');
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: false }) : undefined;
+    redis?.on('error', () => undefined); // surfaced by readiness and by retried chunks
+    const store = new MongoEventStore(db, { schemas: new EventSchemaRegistry(eventSchemas) });
+    const definition = family({ db, ...(redis ? { redis } : {}) });
+    const projection = new ProjectionFamily({ definition, db, store });
+    const logger = new Logger(definition.name);
+    const kafka = createKafka(kafkaSettingsFromEnv(definition.name), (level, message) => logger[level](message));
+    const live = new LiveProjection(projection, { kafka, ...settings, log: (level, message) => logger[level](message) });
+    const partitions = positiveIntFromEnv('KAFKA_PARTITIONS', 12);
+    const ensure = async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        for (const report of await ensureTopics(admin, [...projection.topics, deadLetterTopic(definition.name)], partitions)) {
+          if (report.mismatch) logger.warn(`topic ${report.topic} ${report.mismatch}`);
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    return {
+      module: ProjectorModule,
+      imports: [HealthModule.register([...dependencyChecks(config), consumerCheck(live)]), MetricsModule],
+      providers: [
+        { provide: LIVE, useValue: live },
+        { provide: ENSURE_TOPICS, useValue: ensure },
+        {
+          provide: CLOSE,
+          useValue: async () => {
+            redis?.disconnect();
+            await client.close();
+          },
+        },
+      ],
+    };
+  }
+
+  /** Starts consuming in the background: a server that is down delays readiness, not start-up. */
+  onApplicationBootstrap(): void {
+    this.starting = this.startWithRetry();
+  }
+
+  private async startWithRetry(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.ensureTopics();
+        await this.live.start();
+        this.logger.log(`consuming ${this.live.family.topics.join(', ')} as group ${this.live.family.groupId}`);
+        return;
+      } catch (error) {
+        this.logger.warn(`could not start consuming (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+        await this.live.consumer.stop().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)));
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting?.catch(() => undefined);
+    await this.live.stop().catch((error: unknown) => this.logger.warn(`stop: ${String(error)}`));
+    await this.close();
+  }
+}
