@@ -9,3 +9,4 @@ export * from './order/order.events';
 export * from './order/order.state';
 export * from './order/order.decider';
 export { eventSchemas, type DataUpcaster } from './event-schemas';
+export * from './read-models';

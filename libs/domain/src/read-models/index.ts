@@ -1,0 +1,11 @@
+export { asOrderEvent, asProductEvent } from './projected-event.guards';
+export * from './redis-keys';
+export * from './product-details.projection';
+export * from './product-summary.projection';
+export * from './order-details.projection';
+export * from './customer-orders.projection';
+export * from './stock-levels.projection';
+export * from './top-products.projection';
+export * from './dashboard.projection';
+export * from './latest-orders.projection';
+export * from './read-models.registry';
