@@ -113,7 +113,7 @@ export class EventConsumer {
     this.setState('stopped');
   }
 
-  private async eachBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const group = this.options.groupId;
     const size = this.options.chunkSize ?? 500;
@@ -148,6 +148,7 @@ export class EventConsumer {
       const last = messages[messages.length - 1] as KafkaMessage;
       const next = (BigInt(last.offset) + 1n).toString();
       await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+      resolveOffset(last.offset); // moves kafkajs' own fetch position; without it the batch is fetched again
       stop();
       const labels = { group, topic, partition: String(partition) };
       this.reported.set(`${topic}|${partition}`, labels);

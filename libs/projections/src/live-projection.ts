@@ -190,10 +190,13 @@ export class LiveProjection {
       const exception = exceptions.get(key);
       if (exception?.skipped) input.skipped = new Set(exception.skipped);
       if (!exception?.parked) continue;
-      const held = messages.get(key) ?? [];
+      // Versions before the parked one were applied before it failed: they go the normal (deduplicating) way.
+      const failedVersion = exception.parked.failedVersion;
+      const held = (messages.get(key) ?? []).filter((m) => m.event.version >= failedVersion);
+      if (held.length === 0) continue;
       if (await this.family.exceptions.hold(key, held.map((m) => m.event.version))) {
-        letters.push(...held.map((m) => ({ kind: 'held' as const, reason: `aggregate parked at version ${exception.parked?.failedVersion}`, topic, partition, message: m.message })));
-        streams.delete(key);
+        letters.push(...held.map((m) => ({ kind: 'held' as const, reason: `aggregate parked at version ${failedVersion}`, topic, partition, message: m.message })));
+        input.events = input.events.filter((e) => e.version < failedVersion);
       }
     }
     const sinks = this.family.writeSinks(doc);
