@@ -166,6 +166,43 @@ describe('command API (running service)', () => {
   });
 });
 
+describe('order fulfilment through Kafka (running service)', () => {
+  /** Pays until the order is no longer waiting for the fulfilment process (bounded), and returns the last answer. */
+  async function payOnceSettled(orderId: string, amount: number): Promise<Answer> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const answer = await call(`/v1/orders/${orderId}/payments`, { paymentId: `pay-${orderId}`, amount });
+      const waiting = answer.status === 422 && answer.body['reason'] === 'order-not-confirmed' && /pending/.test(String(answer.body['detail']));
+      if (!waiting || Date.now() > deadline) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  it('confirms an order whose lines are in stock, so it can be paid', async () => {
+    const lamp = await createProduct({ price: 12.5, quantity: 5 });
+    const desk = await createProduct({ price: 100.25, quantity: 1 });
+    const placed = await call('/v1/orders', { customerId: 'c-fulfil', lines: [{ productId: lamp, quantity: 2 }, { productId: desk, quantity: 1 }] });
+    expect(placed.status).toBe(201);
+    const paid = await payOnceSettled(placed.body['id'] as string, 125.25);
+    expect([paid.status, paid.body['reason']]).toEqual([200, undefined]);
+    expect(paid.body['id']).toBe(placed.body['id']);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^fulfilment_outcomes_total\{outcome="confirmed"\} [1-9]\d*$/m);
+  }, 30_000);
+
+  it('rejects an order that exceeds the stock, so it cannot be paid', async () => {
+    const lamp = await createProduct({ price: 10, quantity: 5 });
+    const scarce = await createProduct({ price: 20, quantity: 1 });
+    const placed = await call('/v1/orders', { customerId: 'c-fulfil', lines: [{ productId: lamp, quantity: 1 }, { productId: scarce, quantity: 2 }] });
+    expect(placed.status).toBe(201);
+    const refused = await payOnceSettled(placed.body['id'] as string, 50);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ reason: 'order-not-confirmed', detail: 'cannot take payment for a rejected order' });
+    // The rejection gave the lamp back: all 5 can still be reserved.
+    expect((await call(`/v1/products/${lamp}/reservations`, { quantity: 5, orderId: 'o-after-reject' })).status).toBe(200);
+  }, 30_000);
+});
+
 describe('OpenAPI document (running service)', () => {
   it('documents every command route with its success and its errors', async () => {
     const response = await fetch(`${base}/docs-json`);

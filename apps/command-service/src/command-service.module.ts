@@ -12,6 +12,8 @@ import { OrdersController } from './orders/orders.controller';
 import { ProductsController } from './products/products.controller';
 import { PublisherLifecycle } from './publishing/publisher.lifecycle';
 import { PUBLISHER_NUDGE } from './publishing/publisher.tokens';
+import { FulfilmentConsumer } from './fulfilment/fulfilment.consumer';
+import { OrderFulfilment } from './fulfilment/order-fulfilment.process';
 
 const MONGO_CLIENT = Symbol('MONGO_CLIENT');
 
@@ -39,6 +41,13 @@ export class CommandServiceModule implements OnModuleInit, OnApplicationShutdown
     const db: Db = client.db(process.env['MONGO_DB'] ?? 'eventide');
     const store = new MongoEventStore(db, { partitionOf: (id) => partitionForKey(id, partitions), schemas: new EventSchemaRegistry(eventSchemas) });
     const publishing = new PublisherLifecycle(store, db, kafkaSettingsFromEnv('command-service'), partitions, process.env['PUBLISHER_ENABLED'] !== 'false');
+    // Bump a type's snapshot schema whenever its state's shape changes: old snapshots are then ignored.
+    const repository = new AggregateRepository(store, { snapshots: new SnapshotStore(db), snapshotSchemas: { product: 1, order: 1 }, snapshotEvery: positiveInt('SNAPSHOT_EVERY', 50) });
+    const fulfilment = new FulfilmentConsumer(new OrderFulfilment(repository, () => publishing.publisher.notify()), {
+      kafkaSettings: kafkaSettingsFromEnv('order-fulfilment'),
+      partitions,
+      enabled: process.env['FULFILMENT_ENABLED'] !== 'false',
+    });
     const keys = apiKeysFromEnv(new Logger('ApiKeys'));
     return {
       module: CommandServiceModule,
@@ -47,14 +56,11 @@ export class CommandServiceModule implements OnModuleInit, OnApplicationShutdown
       providers: [
         { provide: MONGO_CLIENT, useValue: client },
         { provide: MongoEventStore, useValue: store },
-        {
-          provide: AggregateRepository,
-          // Bump a type's snapshot schema whenever its state's shape changes: old snapshots are then ignored.
-          useValue: new AggregateRepository(store, { snapshots: new SnapshotStore(db), snapshotSchemas: { product: 1, order: 1 }, snapshotEvery: positiveInt('SNAPSHOT_EVERY', 50) }),
-        },
+        { provide: AggregateRepository, useValue: repository },
         { provide: IdempotencyStore, useValue: new IdempotencyStore(db) },
         { provide: PublisherLifecycle, useValue: publishing },
         { provide: PUBLISHER_NUDGE, useValue: () => publishing.publisher.notify() },
+        { provide: FulfilmentConsumer, useValue: fulfilment },
         { provide: API_KEYS, useValue: keys },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         CommandExecutor,

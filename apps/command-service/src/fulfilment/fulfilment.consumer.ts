@@ -1,0 +1,115 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Counter, register } from 'prom-client';
+import { aggregateTypes } from '@eventide/domain';
+import { createKafka, ensureTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
+import { EventConsumer, type Chunk } from '@eventide/projections';
+import { eventsByOrder, forEachBounded } from './by-order';
+import type { FulfilmentOutcome, OrderFulfilment } from './order-fulfilment.process';
+
+const OUTCOMES_METRIC = 'fulfilment_outcomes_total';
+const outcomes =
+  (register.getSingleMetric(OUTCOMES_METRIC) as Counter<'outcome'> | undefined) ??
+  new Counter({ name: OUTCOMES_METRIC, help: 'Order events handled by the fulfilment process, by outcome', labelNames: ['outcome'] });
+
+/** Orders of one chunk handled at once; each order's own events stay sequential. */
+const ORDERS_AT_ONCE = 8;
+
+/** How the fulfilment consumer is set up. */
+export interface FulfilmentConsumerOptions {
+  kafkaSettings: KafkaSettings;
+  partitions: number;
+  enabled: boolean;
+  /** Consumer group; default `<KAFKA_GROUP_PREFIX or eventide.>order-fulfilment`. */
+  groupId?: string;
+}
+
+/**
+ * Runs the order fulfilment process as its own consumer group on the order topic, inside the
+ * command service. Offsets are committed only after a chunk's events were handled, so a crash
+ * redelivers them, which the process tolerates. Like the publisher, it starts in the background:
+ * commands do not need Kafka, so a broker that is down must not keep the service from starting.
+ */
+export class FulfilmentConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OrderFulfilment');
+  private readonly kafka: Kafka;
+  private readonly groupId: string;
+  private readonly topic = topicFor(aggregateTypes.order);
+  private consumer: EventConsumer | undefined;
+  private starting: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly fulfilment: OrderFulfilment,
+    private readonly options: FulfilmentConsumerOptions,
+  ) {
+    this.kafka = createKafka(options.kafkaSettings, (level, message) => this.logger[level](message));
+    this.groupId = options.groupId ?? `${process.env['KAFKA_GROUP_PREFIX'] ?? 'eventide.'}order-fulfilment`;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.enabled) this.starting = this.startWithRetries();
+    else this.logger.log('order fulfilment is disabled (FULFILMENT_ENABLED=false)');
+  }
+
+  /** The live consumer's state, for diagnostics; undefined until it is created. */
+  status() {
+    return this.consumer?.status();
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.ensureTopic();
+        const consumer = new EventConsumer({
+          kafka: this.kafka,
+          groupId: this.groupId,
+          topics: [this.topic],
+          handle: (chunk) => this.handleChunk(chunk),
+          log: (level, message) => this.logger[level](message),
+        });
+        this.consumer = consumer;
+        await consumer.start();
+        this.logger.log(`order fulfilment consuming ${this.topic} as ${this.groupId}`);
+        return;
+      } catch (error) {
+        await this.consumer?.stop().catch(() => undefined);
+        this.consumer = undefined;
+        this.logger.warn(`cannot start order fulfilment yet (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}; retrying`);
+        const until = Date.now() + Math.min(30_000, 500 * 2 ** attempt);
+        while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  private async ensureTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [report] = await ensureTopics(admin, [this.topic], this.options.partitions);
+      if (report?.mismatch) this.logger.warn(`topic ${report.topic} ${report.mismatch}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async handleChunk(chunk: Chunk): Promise<void> {
+    for (const { message, reason } of chunk.undecodable) {
+      this.logger.error(`${chunk.topic}[${chunk.partition}] offset ${message.offset} is not an event, skipped: ${reason}`);
+    }
+    await forEachBounded(eventsByOrder(chunk.events.map((c) => c.event)), ORDERS_AT_ONCE, async (events) => {
+      for (const event of events) this.count(await this.fulfilment.handle(event));
+    });
+  }
+
+  private count(outcome: FulfilmentOutcome): void {
+    outcomes.inc({ outcome });
+  }
+
+  /** Finishes the chunk in hand, commits its offsets and leaves the group. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await this.consumer?.stop();
+  }
+}
