@@ -38,3 +38,4 @@ export {
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-backoff';
 export { commitId, snapshotId, streamKey } from './stream-key';
 export type { StreamReadStrategy } from './stream-readers';
+export { toCommitDoc, toStoredEvents, type CommitDocInput } from './commit.mapper';

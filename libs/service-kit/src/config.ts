@@ -8,7 +8,7 @@ export const dependencyEnv: Record<Dependency, 'KAFKA_BROKERS' | 'MONGO_URL' | '
 };
 
 /** Variables every service may read besides its port and its dependencies. */
-export const commonServiceEnv = ['API_KEYS', 'BIND_HOST', 'NODE_ENV', 'MONGO_DB', 'KAFKA_PARTITIONS', 'KAFKA_TOPIC_PREFIX', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'SNAPSHOT_EVERY', 'PUBLISHER_ENABLED', 'FULFILMENT_ENABLED'] as const;
+export const commonServiceEnv = ['API_KEYS', 'BIND_HOST', 'NODE_ENV', 'MONGO_DB', 'KAFKA_PARTITIONS', 'KAFKA_TOPIC_PREFIX', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'SNAPSHOT_EVERY', 'PUBLISHER_ENABLED', 'FULFILMENT_ENABLED', 'KAFKA_GROUP_PREFIX', 'PROJECTOR_CONCURRENCY', 'PROJECTOR_CHUNK_SIZE', 'PROJECTOR_ATTEMPTS'] as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -9,6 +9,8 @@ export interface ServiceDescriptor {
   readonly defaultPort: number;
   /** Servers it must reach to be ready. */
   readonly needs: readonly Dependency[];
+  /** Readiness checks besides its servers, e.g. that a projector's consumer has joined its group. */
+  readonly alsoReadyWhen?: readonly 'consumer'[];
   readonly summary: string;
 }
 
@@ -36,6 +38,7 @@ export const serviceCatalogue = {
     portEnv: 'PROJECTOR_MONGO_PORT',
     defaultPort: 3002,
     needs: ['kafka', 'mongo'],
+    alsoReadyWhen: ['consumer'],
     summary: 'projects events into the MongoDB read models',
   },
   'projector-redis': {
@@ -43,6 +46,7 @@ export const serviceCatalogue = {
     portEnv: 'PROJECTOR_REDIS_PORT',
     defaultPort: 3003,
     needs: ['kafka', 'redis', 'mongo'],
+    alsoReadyWhen: ['consumer'],
     summary: 'projects events into the Redis read models',
   },
 } as const satisfies Record<string, ServiceDescriptor>;

@@ -1,4 +1,4 @@
-import { healthPaths, serviceCatalogue, serviceNames } from '@eventide/service-kit';
+import { healthPaths, serviceCatalogue, serviceNames, type ServiceDescriptor } from '@eventide/service-kit';
 import { serviceUrlEnv } from './stack';
 
 // Runs against the services `npm test` built and started (their URLs come in the environment).
@@ -15,11 +15,12 @@ describe.each(serviceNames)('the running %s', (name) => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('is ready, having checked exactly the servers it needs', async () => {
+  it('is ready, having checked exactly the servers it needs (and its consumer, for projectors)', async () => {
     const response = await fetch(`${url}${healthPaths.ready}`);
     const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     expect(response.status).toBe(200);
-    expect(Object.keys(body.checks).sort()).toEqual([...serviceCatalogue[name].needs].sort());
+    const descriptor: ServiceDescriptor = serviceCatalogue[name];
+    expect(Object.keys(body.checks).sort()).toEqual([...descriptor.needs, ...(descriptor.alsoReadyWhen ?? [])].sort());
     expect(Object.values(body.checks).every((c) => c.ok)).toBe(true);
   });
 });
