@@ -68,6 +68,13 @@ export class GenerationRegistry {
     await this.collection.updateOne({ _id: family }, { $max: { [`acks.${memberId}`]: epoch } });
   }
 
+  /** Forgets acknowledgements of members that have left the group (each restart joins as a new member). */
+  async pruneAcks(family: string, members: readonly string[]): Promise<void> {
+    const doc = await this.read(family);
+    const gone = Object.keys(doc?.acks ?? {}).filter((m) => !members.includes(m));
+    if (gone.length) await this.collection.updateOne({ _id: family }, { $unset: Object.fromEntries(gone.map((m) => [`acks.${m}`, ''])) });
+  }
+
   async markActiveComplete(family: string, generation: number): Promise<void> {
     await this.collection.updateOne({ _id: family, active: generation }, { $set: { activeComplete: true, updatedAt: new Date() } });
   }

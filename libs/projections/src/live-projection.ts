@@ -96,7 +96,7 @@ export class LiveProjection {
 
   private async generations(force = false): Promise<GenerationsDoc> {
     if (force || !this.doc || Date.now() - this.docAt > (this.options.refreshMs ?? 1000)) {
-      this.doc = await this.family.registry.ensure(this.family.name);
+      this.doc = (await this.family.registry.read(this.family.name)) ?? (await this.family.registry.ensure(this.family.name));
       this.docAt = Date.now();
     }
     return this.doc;
@@ -220,7 +220,10 @@ export class LiveProjection {
       }
     }
     await this.deadLetters.send(letters);
-    for (const letter of letters) metrics.deadLetters.inc({ group, kind: letter.kind });
+    for (const letter of letters) {
+      metrics.deadLetters.inc({ group, kind: letter.kind });
+      if (letter.kind === 'held') metrics.events.inc({ group, outcome: 'held' });
+    }
     metrics.events.inc({ group, outcome: 'undecodable' }, chunk.undecodable.length);
     for (const [key, failure] of failures) {
       const input = streams.get(key);

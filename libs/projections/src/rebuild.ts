@@ -17,7 +17,11 @@ export async function waitForAcknowledgements(admin: Admin, family: ProjectionFa
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const missing = await unacknowledgedMembers(admin, family, epoch);
-    if (missing.length === 0) return;
+    if (missing.length === 0) {
+      const [described] = (await admin.describeGroups([family.groupId])).groups;
+      await family.registry.pruneAcks(family.name, described?.members.map((m) => m.memberId) ?? []);
+      return;
+    }
     if (Date.now() > deadline) {
       throw new Error(`replicas of ${family.groupId} did not acknowledge generation change ${epoch} within ${timeoutMs} ms: ${missing.join(', ')}. Are they stuck? See their /health/ready.`);
     }
