@@ -9,8 +9,10 @@ export { GenerationRegistry, writeGenerations, type GenerationsDoc, type Buildin
 export { ProjectionProcessor, byStream, type ProcessResult, type StreamInput } from './projection-processor';
 export { EventConsumer, type Chunk, type ConsumedEvent, type ConsumerState, type EventConsumerOptions } from './event-consumer';
 export { ProjectionFamily, NotParkedError, type ProjectionFamilyDefinition, type ProjectionFamilyOptions, type ReplayOutcome } from './projection-family';
-export { LiveProjection, type LiveProjectionOptions } from './live-projection';
+export { LiveProjection, type LiveProjectionOptions, type AppliedProgress } from './live-projection';
 export { rebuild, switchGeneration, waitForAcknowledgements, unacknowledgedMembers, type RebuildOptions, type RebuildProgress, type RebuildStage } from './rebuild';
 export { familyStatus, resetOffsets, type FamilyStatus, type PartitionStatus, type ResetTarget } from './family-status';
 export { projectionMetrics } from './projection-metrics';
 export { mongoFamily, redisFamily } from './families';
+export { ActiveGenerations } from './active-generations';
+export { progressChannel, encodeProgress, decodeProgress } from './progress-channel';

@@ -5,8 +5,8 @@ import { streamKey } from '@eventide/event-store';
 import { MongoLease } from '@eventide/messaging';
 import { DeadLetterPublisher, type DeadLetter } from './dead-letters';
 import { EventConsumer, type Chunk, type ConsumedEvent } from './event-consumer';
-import type { GenerationsDoc } from './generation-registry';
-import { byStream } from './projection-processor';
+import { writeGenerations, type GenerationsDoc } from './generation-registry';
+import { byStream, type StreamInput } from './projection-processor';
 import { projectionMetrics as metrics } from './projection-metrics';
 import type { ProjectionFamily } from './projection-family';
 import type { ProjectionFailure } from './projection-sink';
@@ -23,6 +23,18 @@ export interface LiveProjectionOptions {
   /** Backfill an incomplete active generation (first start, Redis data lost) and finish retiring ones; default true. */
   selfRepair?: boolean;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
+  /**
+   * Called after a chunk is written with each stream's version now applied (in every generation
+   * written), e.g. to wake readers waiting for their own write. Best effort: errors are ignored.
+   */
+  onApplied?: (applied: AppliedProgress) => void;
+}
+
+/** What a chunk made visible: streams (tenant, aggregate type, id) at the version they reached. */
+export interface AppliedProgress {
+  family: string;
+  generations: number[];
+  streams: { tenant: string; aggregateType: string; aggregateId: string; version: number }[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,6 +162,19 @@ export class LiveProjection {
     }
   }
 
+  private announce(streams: Map<string, StreamInput>, failures: Map<string, ProjectionFailure>, doc: GenerationsDoc): void {
+    if (!this.options.onApplied) return;
+    const applied = [...streams]
+      .filter(([key, input]) => !failures.has(key) && input.events.length > 0)
+      .map(([, input]) => ({ ...input.stream, version: Math.max(...input.events.map((e) => e.version)) }));
+    if (applied.length === 0) return;
+    try {
+      this.options.onApplied({ family: this.family.name, generations: writeGenerations(doc), streams: applied });
+    } catch {
+      // announcements are an optimisation; readers also poll
+    }
+  }
+
   private async everyMemberAcked(epoch: number): Promise<boolean> {
     const admin = this.options.kafka.admin();
     await admin.connect();
@@ -225,6 +250,7 @@ export class LiveProjection {
       if (letter.kind === 'held') metrics.events.inc({ group, outcome: 'held' });
     }
     metrics.events.inc({ group, outcome: 'undecodable' }, chunk.undecodable.length);
+    this.announce(streams, failures, doc);
     for (const [key, failure] of failures) {
       const input = streams.get(key);
       if (!input) continue;

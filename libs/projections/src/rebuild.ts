@@ -43,6 +43,8 @@ export interface RebuildOptions {
   ackTimeoutMs?: number;
   /** Stop after the backfill, before switching (for checks); default false. */
   stopBeforeSwitch?: boolean;
+  /** Wait between the switch being acknowledged and dropping the old generation, so readers that cache the active generation move first; default 5000. */
+  dropDelayMs?: number;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function switchGeneration(family: ProjectionFamily, generation: num
   const old = switched.retiring?.generation;
   if (old !== undefined) {
     await waitForAcknowledgements(options.admin, family, switched.epoch, options.ackTimeoutMs);
+    await sleep(options.dropDelayMs ?? 5000);
     await Promise.all(family.sinks(old).map((s) => s.drop()));
     await family.registry.finishRetiring(family.name, old);
     report({ stage: 'old-dropped', generation });

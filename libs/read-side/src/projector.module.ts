@@ -4,7 +4,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { eventSchemas } from '@eventide/domain';
 import { EventSchemaRegistry, MongoEventStore } from '@eventide/event-store';
 import { createKafka, ensureTopics, kafkaSettingsFromEnv } from '@eventide/messaging';
-import { deadLetterTopic, LiveProjection, ProjectionFamily, type ProjectionFamilyDefinition } from '@eventide/projections';
+import { deadLetterTopic, encodeProgress, LiveProjection, progressChannel, ProjectionFamily, type AppliedProgress, type ProjectionFamilyDefinition } from '@eventide/projections';
 import { dependencyChecks, HealthModule, MetricsModule, type DependencyCheck, type ServiceConfig } from '@eventide/service-kit';
 import { positiveIntFromEnv, projectorSettingsFromEnv } from './projector-settings';
 
@@ -54,12 +54,22 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
     const db = client.db(process.env['MONGO_DB'] ?? 'eventide');
     const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: false }) : undefined;
     redis?.on('error', () => undefined); // surfaced by readiness and by retried chunks
+    // Announcements wake gateway requests waiting for their own write; a projector that does not
+    // keep its models in Redis still announces there when REDIS_URL is given (optional).
+    const announcerUrl = config.redisUrl ?? process.env['REDIS_URL'];
+    const announcer = announcerUrl ? new Redis(announcerUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+    announcer?.on('error', () => undefined);
     const store = new MongoEventStore(db, { schemas: new EventSchemaRegistry(eventSchemas) });
     const definition = family({ db, ...(redis ? { redis } : {}) });
     const projection = new ProjectionFamily({ definition, db, store });
     const logger = new Logger(definition.name);
     const kafka = createKafka(kafkaSettingsFromEnv(definition.name), (level, message) => logger[level](message));
-    const live = new LiveProjection(projection, { kafka, ...settings, log: (level, message) => logger[level](message) });
+    const live = new LiveProjection(projection, {
+      kafka,
+      ...settings,
+      log: (level, message) => logger[level](message),
+      ...(announcer ? { onApplied: (progress: AppliedProgress) => void announcer.publish(progressChannel(progress.family), encodeProgress(progress)).catch(() => undefined) } : {}),
+    });
     const partitions = positiveIntFromEnv('KAFKA_PARTITIONS', 12);
     const ensure = async () => {
       const admin = kafka.admin();
@@ -82,6 +92,7 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
           provide: CLOSE,
           useValue: async () => {
             redis?.disconnect();
+            announcer?.disconnect();
             await client.close();
           },
         },
