@@ -12,3 +12,4 @@ export { MetricsModule } from './metrics/metrics.module';
 export { encodeConsistencyToken, decodeConsistencyToken, type ConsistencyPoint } from './consistency-token';
 export { apiKeysFromEnv } from './api-keys';
 export { correlationMiddleware, type CorrelatedRequest } from './http/correlation.middleware';
+export { idSchema } from './http/ids';

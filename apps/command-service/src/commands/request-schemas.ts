@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-/** Ids in paths and bodies: letters, digits, `-` and `_`; nothing that could traverse or inject. */
-export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
+import { idSchema } from '@eventide/service-kit';
+
+export { idSchema };
 
 /** Money on the wire: a positive JSON number with at most two decimals. */
 export const priceSchema = z

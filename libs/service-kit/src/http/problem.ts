@@ -28,6 +28,7 @@ export const problemTypes = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'dependency-unavailable': { status: 503, title: 'A dependency is unavailable' },
+  'consistency-timeout': { status: 504, title: 'The read model has not applied your write yet' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const;
 
