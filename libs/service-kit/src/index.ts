@@ -13,3 +13,5 @@ export { encodeConsistencyToken, decodeConsistencyToken, type ConsistencyPoint }
 export { apiKeysFromEnv } from './api-keys';
 export { correlationMiddleware, type CorrelatedRequest } from './http/correlation.middleware';
 export { idSchema } from './http/ids';
+export { RedisRateLimiter, LocalRateLimiter, rateLimitMiddleware, rateLimitFromEnv, callerOf, type RateLimiter, type RateDecision } from './http/rate-limit';
+export { securityHeaders } from './http/security-headers';

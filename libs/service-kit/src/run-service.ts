@@ -1,8 +1,24 @@
 import { ConsoleLogger, type DynamicModule, type INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
 import { readServiceConfig, type ServiceConfig } from './config';
 import type { ServiceDescriptor } from './service-catalogue';
 import { correlationMiddleware } from './http/correlation.middleware';
+import { LocalRateLimiter, rateLimitFromEnv, rateLimitMiddleware, RedisRateLimiter, type RateLimiter } from './http/rate-limit';
+import { securityHeaders } from './http/security-headers';
+
+/**
+ * The per-key limit on `/v1`: shared across replicas through Redis when the service has one,
+ * per process otherwise. The Redis client connects on the first request that needs it.
+ */
+function rateLimiterFor(redisUrl: string | undefined): RateLimiter & { close(): void } {
+  const limit = rateLimitFromEnv();
+  if (!redisUrl) return Object.assign(new LocalRateLimiter(limit), { close: () => undefined });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  redis.on('error', () => undefined); // the limiter lets requests through while Redis is away
+  return Object.assign(new RedisRateLimiter(redis, limit), { close: () => redis.disconnect() });
+}
 
 /**
  * Starts a service: reads and checks its configuration, builds its root module from it, logs JSON,
@@ -26,9 +42,18 @@ export async function runService(
   try {
     app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
     app.enableShutdownHooks();
+    (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
     app.use(correlationMiddleware(logger));
+    app.use(securityHeaders());
+    const limiter = rateLimiterFor(config.redisUrl ?? process.env['REDIS_URL']);
+    app.use('/v1', rateLimitMiddleware(limiter));
     configure?.(app);
     await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
+    const server = app.getHttpServer() as Server;
+    // A client that trickles its headers or body is cut off instead of holding a connection forever.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.on('close', () => limiter.close());
   } catch (error) {
     // Close what did start (clients, timers) so the process can exit, and say why it failed.
     logger.fatal(`${descriptor.name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
