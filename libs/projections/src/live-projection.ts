@@ -8,6 +8,7 @@ import { EventConsumer, type Chunk, type ConsumedEvent } from './event-consumer'
 import { writeGenerations, type GenerationsDoc } from './generation-registry';
 import { byStream, type StreamInput } from './projection-processor';
 import { projectionMetrics as metrics } from './projection-metrics';
+import { recordProjectionSpans } from './projection-spans';
 import type { ProjectionFamily } from './projection-family';
 import type { ProjectionFailure } from './projection-sink';
 import { unacknowledgedMembers } from './rebuild';
@@ -198,6 +199,7 @@ export class LiveProjection {
   }
 
   private async apply(chunk: Chunk, doc: GenerationsDoc): Promise<void> {
+    const startedAt = Date.now();
     const group = this.family.groupId;
     const { topic, partition } = chunk;
     const letters: DeadLetter[] = chunk.undecodable.map((u) => ({ kind: 'undecodable', reason: u.reason, topic, partition, message: u.message }));
@@ -251,6 +253,8 @@ export class LiveProjection {
     }
     metrics.events.inc({ group, outcome: 'undecodable' }, chunk.undecodable.length);
     this.announce(streams, failures, doc);
+    const failedAt = new Map([...failures].map(([key, f]) => [streams.get(key), f.version] as const).filter(([input]) => input !== undefined).map(([input, v]) => [`${input?.stream.tenant}|${input?.stream.aggregateType}|${input?.stream.aggregateId}`, v]));
+    recordProjectionSpans(this.family.name, chunk.events.map((c) => c.event), startedAt, failedAt);
     for (const [key, failure] of failures) {
       const input = streams.get(key);
       if (!input) continue;

@@ -7,6 +7,8 @@ import type { ServiceDescriptor } from './service-catalogue';
 import { correlationMiddleware } from './http/correlation.middleware';
 import { LocalRateLimiter, rateLimitFromEnv, rateLimitMiddleware, RedisRateLimiter, type RateLimiter } from './http/rate-limit';
 import { securityHeaders } from './http/security-headers';
+import { httpTracing } from './tracing/http-tracing.middleware';
+import { startTracing } from './tracing/tracing';
 
 /**
  * The per-key limit on `/v1`: shared across replicas through Redis when the service has one,
@@ -38,12 +40,14 @@ export async function runService(
     logger.fatal(error instanceof Error ? error.message : String(error));
     process.exit(78);
   }
+  const tracing = startTracing(descriptor.name);
   let app: INestApplication | undefined;
   try {
     app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
     app.enableShutdownHooks();
     (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
     app.use(correlationMiddleware(logger));
+    app.use(httpTracing());
     app.use(securityHeaders());
     const limiter = rateLimiterFor(config.redisUrl ?? process.env['REDIS_URL']);
     app.use('/v1', rateLimitMiddleware(limiter));
@@ -53,7 +57,10 @@ export async function runService(
     // A client that trickles its headers or body is cut off instead of holding a connection forever.
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
-    server.on('close', () => limiter.close());
+    server.on('close', () => {
+      limiter.close();
+      void tracing.shutdown().catch(() => undefined);
+    });
   } catch (error) {
     // Close what did start (clients, timers) so the process can exit, and say why it failed.
     logger.fatal(`${descriptor.name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

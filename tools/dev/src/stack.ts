@@ -37,6 +37,9 @@ async function waitReady(service: RunningService, timeoutMs: number): Promise<vo
   throw new Error(`${service.name} was not ready after ${formatSeconds(timeoutMs)} (${last}). Last lines of ${service.logFile}:\n${tail(service.logFile)}`);
 }
 
+/** Where the local stack's services write their spans. */
+export const traceFile = (stateDir: string): string => join(stateDir, 'traces.jsonl');
+
 /**
  * Starts every built service as a child process with the given environment, logging to
  * .infra/logs/<service>.log (and echoing to the terminal when asked), and waits until each one's
@@ -59,7 +62,8 @@ export async function startServices(env: NodeJS.ProcessEnv, options: { echo: boo
       const log = createWriteStream(logFile, { flags: 'w' });
       const child = spawn(process.execPath, ['--enable-source-maps', main], {
         cwd: workspaceRoot,
-        env: { ...process.env, ...env, [descriptor.portEnv]: String(port) },
+        // Spans of every service go to one file, for `npm run eventide -- trace <id>` (unless OTLP is set up).
+        env: { EVENTIDE_TRACE_FILE: traceFile(stateDir), ...process.env, ...env, [descriptor.portEnv]: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const progress = progressFor(name);

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { problem, ProblemError, type CorrelatedRequest } from '@eventide/service-kit';
+import { currentTraceContext, problem, ProblemError, type CorrelatedRequest } from '@eventide/service-kit';
 
 export interface RequestContext {
   tenant: string;
@@ -26,13 +26,15 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 export function requestContext(request: Request, tenant: string): RequestContext {
   const correlationId = (request as CorrelatedRequest).correlationId;
   if (!correlationId) throw new Error('correlationMiddleware must run before command handlers');
-  const traceparent = request.header('traceparent');
   const context: RequestContext = { tenant, correlationId };
-  if (traceparent && TRACEPARENT.test(traceparent)) {
-    context.traceparent = traceparent;
-    const tracestate = request.header('tracestate');
-    if (tracestate && tracestate.length <= 512) context.tracestate = tracestate;
-  }
+  // The request's own server span (a child of the caller's traceparent, if any), so everything the
+  // events cause downstream hangs under this request in the trace.
+  const { traceparent, tracestate } = currentTraceContext();
+  const given = request.header('traceparent');
+  if (traceparent) context.traceparent = traceparent;
+  else if (given && TRACEPARENT.test(given)) context.traceparent = given;
+  const state = tracestate ?? request.header('tracestate');
+  if (context.traceparent && state && state.length <= 512) context.tracestate = state;
   const expected = parseIfMatch(request.header('if-match'));
   if (expected !== undefined) context.expectedVersion = expected;
   return context;

@@ -1,6 +1,7 @@
 import { aggregateTypes, orderDecider, productDecider, type OrderCommand, type OrderState, type PlacedOrderState, type ProductCommand } from '@eventide/domain';
 import type { AggregateRepository, AppendContext, StoredEvent, StreamRef } from '@eventide/event-store';
 import { isDomainError, type DomainError } from '@eventide/util';
+import { currentTraceContext, inEventSpan } from '@eventide/service-kit';
 
 /** What handling one event came to; also the label of the outcome metric. */
 export type FulfilmentOutcome = 'confirmed' | 'rejected' | 'released' | 'ignored';
@@ -14,7 +15,11 @@ const ENDED_WITHOUT_SALE = new Set(['rejected', 'cancelled']);
 
 /** Every command the process sends carries this: it links what it causes to the event that caused it. */
 export function causedBy(event: StoredEvent): AppendContext {
-  const { correlationId, traceparent, tracestate } = event.metadata;
+  const { correlationId } = event.metadata;
+  // Inside the process's span (a child of the event's trace) the commands continue that trace.
+  const active = currentTraceContext();
+  const traceparent = active.traceparent ?? event.metadata.traceparent;
+  const tracestate = active.traceparent ? active.tracestate : event.metadata.tracestate;
   return {
     correlationId,
     causationId: event.eventId,
@@ -45,9 +50,17 @@ export class OrderFulfilment {
   ) {}
 
   /** Reacts to one order event. */
-  async handle(event: StoredEvent): Promise<FulfilmentOutcome> {
+  handle(event: StoredEvent): Promise<FulfilmentOutcome> {
+    if (event.metadata.aggregateType !== aggregateTypes.order) return Promise.resolve('ignored');
+    return inEventSpan(`fulfil ${event.type}`, event.metadata, { 'eventide.order': event.metadata.aggregateId, 'eventide.version': event.version }, async (span) => {
+      const outcome = await this.react(event);
+      span.setAttribute('eventide.outcome', outcome);
+      return outcome;
+    });
+  }
+
+  private async react(event: StoredEvent): Promise<FulfilmentOutcome> {
     const { tenant, aggregateType, aggregateId } = event.metadata;
-    if (aggregateType !== aggregateTypes.order) return 'ignored';
     const order: StreamRef = { tenant, aggregateType, aggregateId };
     const context = causedBy(event);
     switch (event.type) {
