@@ -16,7 +16,8 @@ export type Invocation =
   | { command: 'dlq-list'; family: Family; json: boolean; limit: number }
   | { command: 'dlq-replay'; family: Family; keys: string[] | 'all'; json: boolean }
   | { command: 'dlq-skip'; family: Family; key: string; json: boolean }
-  | { command: 'stream'; stream: StreamRef; json: boolean; from?: number; to?: number };
+  | { command: 'stream'; stream: StreamRef; json: boolean; from?: number; to?: number }
+  | { command: 'trace'; traceId: string; json: boolean; file?: string };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const json: Options = { json: { type: 'boolean' } };
@@ -106,6 +107,14 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       const to = count(values['to'], '--to', 'stream');
       if (from !== undefined && to !== undefined && from > to) throw new UsageError(`stream: --from ${from} is after --to ${to}`);
       return { command: 'stream', stream: { tenant, aggregateType, aggregateId }, json: values['json'] === true, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+    }
+    case 'trace': {
+      const { values, positionals } = parse(args, { ...json, file: { type: 'string' } }, 'trace');
+      const [traceId, ...rest] = positionals;
+      if (!traceId || !/^[0-9a-f]{32}$/.test(traceId)) throw new UsageError('trace: needs a <trace-id> of 32 lowercase hex digits (the X-Trace-Id response header)');
+      noMore(rest, 'trace');
+      const file = typeof values['file'] === 'string' ? values['file'] : undefined;
+      return { command: 'trace', traceId, json: values['json'] === true, ...(file ? { file } : {}) };
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -6,11 +6,12 @@ import { rebuildCommand } from './commands/rebuild.command';
 import { resetCommand } from './commands/reset.command';
 import { statusCommand } from './commands/status.command';
 import { streamCommand } from './commands/stream.command';
+import { traceCommand } from './commands/trace.command';
 import { CliContext } from './context';
 import { processIo, type Io } from './io';
 import { usage, UsageError } from './usage';
 
-function dispatch(invocation: Invocation, ctx: CliContext, io: Io): Promise<number> {
+function dispatch(invocation: Invocation, ctx: CliContext, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   switch (invocation.command) {
     case 'help':
       io.out(usage);
@@ -29,6 +30,8 @@ function dispatch(invocation: Invocation, ctx: CliContext, io: Io): Promise<numb
       return dlqSkipCommand(invocation, ctx, io);
     case 'stream':
       return streamCommand(invocation, ctx, io);
+    case 'trace':
+      return traceCommand(invocation, io, env);
   }
 }
 
@@ -51,7 +54,7 @@ export async function run(argv: readonly string[], io: Io = processIo, env: Node
   }
   const ctx = new CliContext(env);
   try {
-    return await dispatch(invocation, ctx, io);
+    return await dispatch(invocation, ctx, io, env);
   } catch (error) {
     const message = error instanceof NotParkedError || error instanceof Error ? error.message : String(error);
     io.err(`error: ${message}\n`);

@@ -18,6 +18,7 @@ Commands:
   dlq skip <family> <stream-key> [--json]     skip a parked stream's failed event, then replay the rest of it
   stream <tenant> <aggregateType> <aggregateId> [--json] [--from N] [--to N]
                                               show a stream's events from the event store (--json: full events)
+  trace <trace-id> [--file F] [--json]        a request's span tree across services (local stack: .infra/traces.jsonl)
   help                                        show this text
 
 Families: projector-mongo, projector-redis. A stream key is <tenant>|<aggregateType>|<aggregateId>

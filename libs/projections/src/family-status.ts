@@ -82,7 +82,10 @@ export async function resetOffsets(admin: Admin, family: ProjectionFamily, to: R
   }
   for (const topic of family.topics) {
     if (to === 'earliest' || to === 'latest') {
-      await admin.resetOffsets({ groupId: family.groupId, topic, earliest: to === 'earliest' });
+      // Explicit offsets: kafkajs' resetOffsets commits -1/-2 placeholders, which a consumer
+      // subscribed `fromBeginning` would read as "start from the beginning" even for `latest`.
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId: family.groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: to === 'earliest' ? o.low : o.high })) });
     } else {
       const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, to.getTime());
       await admin.setOffsets({ groupId: family.groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) });
