@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatSeconds, infraSettings, isPortOpen, progressFor, stopProcess } from '@eventide/local-infra';
 import { healthPaths, serviceCatalogue, serviceNames, type ServiceName } from '@eventide/service-kit';
@@ -36,6 +36,9 @@ async function waitReady(service: RunningService, timeoutMs: number): Promise<vo
   }
   throw new Error(`${service.name} was not ready after ${formatSeconds(timeoutMs)} (${last}). Last lines of ${service.logFile}:\n${tail(service.logFile)}`);
 }
+
+/** Where the running stack's process ids and URLs are recorded. */
+export const servicesFile = (stateDir: string): string => join(stateDir, 'services.json');
 
 /** Where the local stack's services write their spans. */
 export const traceFile = (stateDir: string): string => join(stateDir, 'traces.jsonl');
@@ -77,6 +80,8 @@ export async function startServices(env: NodeJS.ProcessEnv, options: { echo: boo
       running.push({ name, url: `http://127.0.0.1:${port}`, logFile, child });
     }
     await Promise.all(running.map((s) => waitReady(s, options.readyTimeoutMs ?? 60_000)));
+    // Which process runs which service, for fault tests (pause a projector) and for people.
+    await writeFile(servicesFile(stateDir), JSON.stringify(Object.fromEntries(running.map((s) => [s.name, { pid: s.child.pid, url: s.url }])), null, 2));
     return running;
   } catch (error) {
     await stopServices(running);
