@@ -20,25 +20,29 @@ export interface VersionSource {
   versions(points: readonly StreamPoint[]): Promise<number[]>;
 }
 
-/** The MongoDB family: a stream's version is the `version` of its document in the first view following its category. */
+/**
+ * The MongoDB family: a stream's version is the lowest `version` of its documents across every view
+ * following its category. The views of one event are separate writes, so a route reading any of them
+ * (details or a list) sees the write once the slowest view has it.
+ */
 export function mongoVersions(readModels: ReadModels): VersionSource {
-  const viewFor = (type: string) => mongoReadModels.find((p) => p.aggregateType === type)?.view;
+  const viewsFor = (type: string) => mongoReadModels.filter((p) => p.aggregateType === type).map((p) => p.view);
   return {
     family: familyNames.mongo,
-    follows: (type) => viewFor(type) !== undefined,
-    projectionFor: (type) => `${familyNames.mongo}/${viewFor(type) ?? '?'}`,
+    follows: (type) => viewsFor(type).length > 0,
+    projectionFor: (type) => `${familyNames.mongo}/${viewsFor(type).join('+') || '?'}`,
     async versions(points) {
-      const out = new Map<string, number>();
-      const byView = new Map<string, StreamPoint[]>();
-      for (const p of points) {
-        const view = viewFor(p.aggregateType);
-        if (view) byView.set(view, [...(byView.get(view) ?? []), p]);
-      }
-      for (const [view, list] of byView) {
-        const docs = await readModels.collection(view).find({ _id: { $in: list.map((p) => readModels.id(p.tenant, p.aggregateId)) } }, { projection: { version: 1 } }).toArray();
-        for (const d of docs) out.set(`${view}|${d._id}`, d.version);
-      }
-      return points.map((p) => out.get(`${viewFor(p.aggregateType)}|${readModels.id(p.tenant, p.aggregateId)}`) ?? 0);
+      const lowest = points.map(() => Number.MAX_SAFE_INTEGER);
+      const views = [...new Set(points.flatMap((p) => viewsFor(p.aggregateType)))];
+      await Promise.all(
+        views.map(async (view) => {
+          const asked = points.map((p, i) => ({ p, i })).filter(({ p }) => viewsFor(p.aggregateType).includes(view));
+          const docs = await readModels.collection(view).find({ _id: { $in: asked.map(({ p }) => readModels.id(p.tenant, p.aggregateId)) } }, { projection: { version: 1 } }).toArray();
+          const found = new Map(docs.map((d) => [d._id, d.version]));
+          for (const { p, i } of asked) lowest[i] = Math.min(lowest[i] ?? 0, found.get(readModels.id(p.tenant, p.aggregateId)) ?? 0);
+        }),
+      );
+      return lowest.map((v) => (v === Number.MAX_SAFE_INTEGER ? 0 : v));
     },
   };
 }

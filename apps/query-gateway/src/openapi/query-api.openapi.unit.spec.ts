@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { queryApiDocument } from './query-api.openapi';
 
 type Operation = { parameters: { name: string; in: string }[]; responses: Record<string, unknown> };

@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { customerOrdersPageWire, dashboardWire, historyWire, orderDetailsWire } from '../openapi/wire-schemas';
 import { toDashboard, toLatestOrder, toTopProducts } from '../dashboard/dashboard.mapper';
 import { toHistoryEvent } from '../history/history.mapper';

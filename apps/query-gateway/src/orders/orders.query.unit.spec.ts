@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { ProblemError } from '@eventide/service-kit';
 import { historyQuery, historyRange } from '../history/history.query';
 import { noQuery, parseQuery, pathId } from '../http/query';

@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { z } from 'zod';
 import { idSchema, ProblemError } from '@eventide/service-kit';
 import { customerOrderCursor } from '../orders/orders.query';

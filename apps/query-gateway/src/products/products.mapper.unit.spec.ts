@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { productDecider, type Money, type ProductEvent } from '@eventide/domain';
 import type { StoredEvent } from '@eventide/event-store';
 import { replay } from '@eventide/util';

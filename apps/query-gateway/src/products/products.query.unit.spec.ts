@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { ProblemError } from '@eventide/service-kit';
 import { escapeRegex, parseQuery } from '../http/query';
 import { encodeCursor } from '../pagination/cursor';
