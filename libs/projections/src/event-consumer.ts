@@ -53,6 +53,9 @@ export class EventConsumer {
   memberId: string | undefined;
   assigned: Record<string, number[]> = {};
   private readonly reported = new Map<string, { group: string; topic: string; partition: string }>();
+  /** Partitions whose current chunk keeps failing, and since when. */
+  private readonly failing = new Map<string, number>();
+  private restarting = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.consumer = options.kafka.consumer({
@@ -75,7 +78,8 @@ export class EventConsumer {
     this.consumer.on(CRASH, ({ payload }) => {
       this.lastError = payload.error.message;
       this.setState('crashed');
-      this.log('error', `consumer ${options.groupId} crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`);
+      this.log('error', `consumer ${options.groupId} crashed (${payload.restart ? 'kafkajs restarts it' : 'restarting it'}): ${payload.error.message}`);
+      if (!payload.restart) void this.restart();
     });
     this.consumer.on(STOP, () => this.setState('stopped'));
   }
@@ -91,7 +95,8 @@ export class EventConsumer {
 
   /** Live state for readiness: joined (even with no partitions: replicas beyond the partition count idle) and not stuck retrying. */
   status(): { state: ConsumerState; since: number; ready: boolean; lastError?: string; memberId?: string; assigned: Record<string, number[]> } {
-    const stuck = this.state === 'retrying' && Date.now() - this.stateSince > 15_000;
+    // Stuck means one partition has failed for 15 s, whatever the others do.
+    const stuck = [...this.failing.values()].some((since) => Date.now() - since > 15_000);
     const ready = (this.state === 'joined' || this.state === 'rebalancing' || this.state === 'retrying') && !stuck;
     return { state: this.state, since: this.stateSince, ready, ...(this.lastError ? { lastError: this.lastError } : {}), ...(this.memberId ? { memberId: this.memberId } : {}), assigned: this.assigned };
   }
@@ -109,14 +114,43 @@ export class EventConsumer {
 
   /** Finishes the chunk in hand, commits it, and leaves the group. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
     this.setState('stopped');
   }
 
-  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+  private stopped = false;
+
+  /** After a crash kafkajs will not recover from, start over (the group redelivers what was not committed). */
+  private async restart(): Promise<void> {
+    if (this.restarting || this.stopped) return;
+    this.restarting = true;
+    try {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        try {
+          await this.consumer.disconnect().catch(() => undefined);
+          await sleep(Math.min(10_000, 500 * attempt));
+          if (this.stopped) return;
+          await this.start();
+          return;
+        } catch (error) {
+          this.log('warn', `consumer ${this.options.groupId} restart failed (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const group = this.options.groupId;
     const size = this.options.chunkSize ?? 500;
+    const labels = { group, topic, partition: String(partition) };
+    const where = `${topic}|${partition}`;
+    this.reported.set(where, labels);
+    // Lag as fetched, so a partition that is stuck shows its lag growing rather than a frozen figure.
+    metrics.lag.set(labels, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.firstOffset() ?? batch.highWatermark))));
     for (let i = 0; i < batch.messages.length; i += size) {
       if (!isRunning() || isStale()) return;
       const messages = batch.messages.slice(i, i + size);
@@ -137,21 +171,23 @@ export class EventConsumer {
           // A server is down (or lost a race we could not settle): same chunk again, never past it.
           metrics.retries.inc({ group });
           this.lastError = error instanceof Error ? error.message : String(error);
+          if (!this.failing.has(where)) this.failing.set(where, Date.now());
           this.setState('retrying');
           this.log('warn', `${group} ${topic}[${partition}] chunk at ${messages[0]?.offset} failed (attempt ${attempt}), retrying: ${this.lastError}`);
-          if (!isRunning() || isStale()) return;
           await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
-          await heartbeat().catch(() => undefined);
+          if (!isRunning() || isStale()) return;
+          // Throws once the group has rebalanced: the chunk stays uncommitted for the partition's new owner.
+          await heartbeat();
         }
       }
-      if (this.state === 'retrying') this.setState('joined');
+      this.failing.delete(where);
+      if (this.state === 'retrying' && this.failing.size === 0) this.setState('joined');
       const last = messages[messages.length - 1] as KafkaMessage;
       const next = (BigInt(last.offset) + 1n).toString();
-      await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+      // Through the batch payload: unlike consumer.commitOffsets it still commits while the consumer is stopping.
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
       resolveOffset(last.offset); // moves kafkajs' own fetch position; without it the batch is fetched again
       stop();
-      const labels = { group, topic, partition: String(partition) };
-      this.reported.set(`${topic}|${partition}`, labels);
       metrics.position.set(labels, Number(next));
       metrics.lag.set(labels, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))));
       await heartbeat();
@@ -162,6 +198,7 @@ export class EventConsumer {
   private clearRevokedGauges() {
     for (const [key, labels] of this.reported) {
       if (this.assigned[labels.topic]?.includes(Number(labels.partition))) continue;
+      this.failing.delete(key);
       metrics.lag.remove(labels);
       metrics.position.remove(labels);
       this.reported.delete(key);

@@ -40,6 +40,9 @@ export interface AppliedProgress {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How long a retired generation stays readable after the switch before self-repair drops it. */
+const RETIRE_GRACE_MS = 10_000;
+
 /**
  * A projection family's live consumer: applies each chunk to every generation being written,
  * parks aggregates whose events the projection refuses (sending them and their successors to the
@@ -52,7 +55,8 @@ export class LiveProjection {
   private doc: GenerationsDoc | undefined;
   private docAt = 0;
   private readonly inflight = new Map<number, number>();
-  private acked = 0;
+  private readonly acked = new Map<string, number>();
+  private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private upkeepRunning = false;
   private repairing: Promise<void> | undefined;
@@ -71,7 +75,11 @@ export class LiveProjection {
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.log ? { log: options.log } : {}),
-      onJoin: () => void this.maybeAck(),
+      // A new member reads the generations afresh before its first chunk: a rebuild may have begun since.
+      onJoin: () => {
+        this.docAt = 0;
+        void this.maybeAck().catch(() => undefined);
+      },
     });
     const leases = family.options.db.collection('leases') as unknown as Collection<{ _id: string; owner: string; expiresAt: Date }>;
     this.lease = new MongoLease(leases, `projection-upkeep:${family.name}`, `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, 30_000);
@@ -95,6 +103,7 @@ export class LiveProjection {
 
   /** Finishes the chunk in hand, commits, leaves the group, then stops the upkeep. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.consumer.stop();
@@ -109,21 +118,24 @@ export class LiveProjection {
 
   private async generations(force = false): Promise<GenerationsDoc> {
     if (force || !this.doc || Date.now() - this.docAt > (this.options.refreshMs ?? 1000)) {
-      this.doc = (await this.family.registry.read(this.family.name)) ?? (await this.family.registry.ensure(this.family.name));
+      const fetched = (await this.family.registry.read(this.family.name)) ?? (await this.family.registry.ensure(this.family.name));
+      // Reads can finish out of order: never step back to an older epoch than one already seen (and acknowledged).
+      if (!this.doc || fetched.epoch >= this.doc.epoch) this.doc = fetched;
       this.docAt = Date.now();
     }
     return this.doc;
   }
 
-  /** Acknowledges the oldest epoch any chunk in flight still writes by (or the current one). */
+  /** Acknowledges the oldest epoch any chunk in flight still writes by (or the current one), for this member id. */
   private async maybeAck(): Promise<void> {
     const member = this.consumer.memberId;
     if (!member || !this.doc) return;
     const busy = [...this.inflight].filter(([, n]) => n > 0).map(([e]) => e);
     const epoch = Math.min(this.doc.epoch, ...busy);
-    if (epoch <= this.acked) return;
+    // Per member id: after a rejoin the new id must acknowledge too, or a rebuild would wait for it forever.
+    if (epoch <= (this.acked.get(member) ?? 0)) return;
     await this.family.registry.ack(this.family.name, member, epoch);
-    this.acked = epoch;
+    this.acked.set(member, epoch);
   }
 
   private async upkeep(): Promise<void> {
@@ -133,7 +145,11 @@ export class LiveProjection {
       const doc = await this.generations(true);
       await this.maybeAck();
       metrics.parked.set({ group: this.family.groupId }, await this.family.exceptions.countParked());
-      if (this.options.selfRepair !== false && !this.repairing) this.repairing = this.repair(doc).finally(() => (this.repairing = undefined));
+      if (this.options.selfRepair !== false && !this.repairing && !this.stopping) {
+        this.repairing = this.repair(doc)
+          .catch((error: unknown) => this.options.log?.('warn', `${this.family.name} repair failed, will retry: ${error instanceof Error ? error.message : String(error)}`))
+          .finally(() => (this.repairing = undefined));
+      }
     } catch (error) {
       this.options.log?.('warn', `${this.family.name} upkeep failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -154,7 +170,9 @@ export class LiveProjection {
         await this.family.definition.markComplete(doc.active);
         this.options.log?.('log', `${this.family.name}: generation ${doc.active} backfilled (${events} events)`);
       }
-      if (doc.retiring && (await this.everyMemberAcked(doc.epoch))) {
+      // Readers cache the active generation for a second or so: give them time to move before dropping.
+      const retiredLongEnough = doc.retiring && Date.now() - new Date(doc.retiring.since).getTime() > RETIRE_GRACE_MS;
+      if (doc.retiring && retiredLongEnough && !this.stopping && (await this.everyMemberAcked(doc.epoch))) {
         await Promise.all(this.family.sinks(doc.retiring.generation).map((s) => s.drop()));
         await this.family.registry.finishRetiring(this.family.name, doc.retiring.generation);
       }
@@ -187,15 +205,29 @@ export class LiveProjection {
   }
 
   private async handle(chunk: Chunk): Promise<void> {
-    const doc = await this.generations();
-    const epoch = doc.epoch;
-    this.inflight.set(epoch, (this.inflight.get(epoch) ?? 0) + 1);
+    // Counted in flight under the epoch known now, before the refresh, so no acknowledgement can pass it.
+    const held = this.doc?.epoch ?? 0;
+    this.inflight.set(held, (this.inflight.get(held) ?? 0) + 1);
     try {
-      await this.apply(chunk, doc);
+      const doc = await this.generations();
+      await this.apply(this.upcast(chunk), doc);
     } finally {
-      this.inflight.set(epoch, (this.inflight.get(epoch) ?? 1) - 1);
+      this.inflight.set(held, (this.inflight.get(held) ?? 1) - 1);
       void this.maybeAck().catch(() => undefined);
     }
+  }
+
+  /** Events from Kafka carry the schema version they were written in: upcast them as the store does on read. */
+  private upcast(chunk: Chunk): Chunk {
+    const schemas = this.family.options.schemas;
+    if (!schemas) return chunk;
+    return {
+      ...chunk,
+      events: chunk.events.map((c) => {
+        const { schemaVersion, data } = schemas.upcast(c.event.type, c.event.schemaVersion ?? 1, c.event.data);
+        return schemaVersion === c.event.schemaVersion ? c : { ...c, event: { ...c.event, schemaVersion, data } };
+      }),
+    };
   }
 
   private async apply(chunk: Chunk, doc: GenerationsDoc): Promise<void> {

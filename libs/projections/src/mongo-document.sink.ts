@@ -9,6 +9,8 @@ interface ReadModelDoc extends Document {
   _id: string;
   tenant: string;
   version: number;
+  /** A document the projection deleted: kept with its version, so no late writer can bring it back. */
+  _deleted?: true;
 }
 
 function stripRuntimeFields(stored: ReadModelDoc): object {
@@ -61,7 +63,7 @@ export class MongoDocumentSink implements ProjectionSink {
     const loaded = new Map<string, Loaded>(streams.map((s) => [s.key, { version: 0 }]));
     for (const doc of docs) {
       const key = ids.get(doc._id);
-      if (key !== undefined) loaded.set(key, { version: doc.version, state: stripRuntimeFields(doc) });
+      if (key !== undefined) loaded.set(key, doc._deleted ? { version: doc.version, state: null } : { version: doc.version, state: stripRuntimeFields(doc) });
     }
     return loaded;
   }
@@ -76,14 +78,12 @@ export class MongoDocumentSink implements ProjectionSink {
       outcomes.set(w.key, failure ? { kind: 'failed', failure } : { kind: 'applied' });
       if (version === w.loaded.version) continue;
       const _id = readModelId(w.stream.tenant, w.stream.aggregateId);
-      const next = folded === null ? null : ({ ...folded, _id, tenant: w.stream.tenant, version } as ReadModelDoc);
+      const next: ReadModelDoc = folded === null ? { _id, tenant: w.stream.tenant, version, _deleted: true } : ({ ...folded, _id, tenant: w.stream.tenant, version } as ReadModelDoc);
       if (w.loaded.version === 0 && w.loaded.state === undefined) {
-        if (next) operations.push({ insertOne: { document: next } });
-        else continue;
-      } else if (next) {
-        operations.push({ replaceOne: { filter: { _id, version: w.loaded.version }, replacement: next } });
+        if (folded === null) continue; // nothing to record yet
+        operations.push({ insertOne: { document: next } });
       } else {
-        operations.push({ deleteOne: { filter: { _id, version: w.loaded.version } } });
+        operations.push({ replaceOne: { filter: { _id, version: w.loaded.version }, replacement: next } });
       }
       opKeys.push(w.key);
     }
@@ -92,19 +92,27 @@ export class MongoDocumentSink implements ProjectionSink {
     try {
       const result = await this.collection.bulkWrite(operations, { ordered: false, writeConcern: { w: 'majority' } });
       const conditional = operations.length - result.insertedCount;
-      unmatched = result.matchedCount + result.deletedCount < conditional;
+      unmatched = result.matchedCount < conditional;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.some((e) => e.code !== 11000)) throw error;
-      for (const e of writeErrors) outcomes.set(opKeys[e.index] as string, { kind: 'moved' });
+      // A write-concern error means the writes may not be durable: never commit past them.
+      if (writeErrors.length === 0 || error.result.getWriteConcernError()) throw error;
+      for (const e of writeErrors) {
+        const key = opKeys[e.index] as string;
+        const onId = e.code === 11000 && Object.keys((e.err as { keyValue?: object }).keyValue ?? { _id: 1 }).every((k) => k === '_id');
+        const version = writes.find((w) => w.key === key)?.events[0]?.version ?? 0;
+        // A first insert that collided on _id lost a race; any other per-document error (too large,
+        // a validator, a unique index) is this stream's alone: park it rather than wedge the partition.
+        outcomes.set(key, onId ? { kind: 'moved' } : { kind: 'failed', failure: new ProjectionFailure(this.view, version, new Error(e.errmsg ?? `write error ${e.code}`)) });
+      }
       const result = error.result;
       const conditional = operations.filter((o) => !('insertOne' in o)).length;
-      unmatched = result.matchedCount + result.deletedCount < conditional;
+      unmatched = result.matchedCount < conditional - writeErrors.filter((e) => !('insertOne' in (operations[e.index] ?? {}))).length;
     }
     // Which conditional write missed is not reported per operation; re-planning them all is safe,
     // because the ones that did land now read as already applied.
-    if (unmatched) operations.forEach((o, i) => (!('insertOne' in o) ? outcomes.set(opKeys[i] as string, { kind: 'moved' }) : undefined));
+    if (unmatched) operations.forEach((o, i) => (!('insertOne' in o) && outcomes.get(opKeys[i] as string)?.kind !== 'failed' ? outcomes.set(opKeys[i] as string, { kind: 'moved' }) : undefined));
     return outcomes;
   }
 

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { MongoEventStore, StoredEvent } from '@eventide/event-store';
+import type { EventSchemaRegistry, MongoEventStore, StoredEvent } from '@eventide/event-store';
 import { topicFor } from '@eventide/messaging';
 import { deadLetterTopic } from './dead-letters';
 import { GenerationRegistry, writeGenerations, type GenerationsDoc } from './generation-registry';
@@ -31,6 +31,8 @@ export interface ProjectionFamilyOptions {
   topicFor?: (aggregateType: string) => string;
   /** Dead-letter topic; default `<KAFKA_TOPIC_PREFIX><name>.dlq`. */
   deadLetterTopic?: string;
+  /** Schema versions and upcasters, applied to events from Kafka as the store applies them on read. */
+  schemas?: EventSchemaRegistry;
 }
 
 export interface ReplayOutcome {
@@ -116,8 +118,9 @@ export class ProjectionFamily {
     const exceptions = await this.exceptions.forStreams([...streams.keys()]);
     for (const [key, input] of streams) {
       const exception = exceptions.get(key);
-      if (exception?.parked) streams.delete(key);
-      else if (exception?.skipped) input.skipped = new Set(exception.skipped);
+      // A parked stream is applied up to its failed event; the rest waits for the operator's replay.
+      if (exception?.parked) input.events = input.events.filter((e) => e.version < (exception.parked?.failedVersion ?? 0));
+      if (exception?.skipped) input.skipped = new Set(exception.skipped);
     }
     const result = await this.processor.process(sinks, streams);
     for (const [key, failure] of result.failures) {
@@ -134,8 +137,9 @@ export class ProjectionFamily {
     const exception = await this.exceptions.get(key);
     if (!exception?.parked) throw new NotParkedError(key);
     if (options.skipFailed) await this.exceptions.skip(key, exception.stream, exception.parked.failedVersion);
-    const doc = await this.registry.ensure(this.name);
     const run = async (): Promise<ProcessResult> => {
+      // Re-read each time: a rebuild may have started, and its generation needs the replay too.
+      const doc = await this.registry.ensure(this.name);
       const current = await this.exceptions.get(key);
       const events = await this.options.store.readStream(exception.stream);
       const streams = byStream(events, () => new Set(current?.skipped ?? []));
@@ -150,6 +154,11 @@ export class ProjectionFamily {
     await this.exceptions.unpark(key);
     // Events held between the first pass and the unpark are in the store: apply them too.
     const second = await run();
+    const again = second.failures.get(key);
+    if (again) {
+      await this.exceptions.park(key, exception.stream, { failedVersion: again.version, view: again.view, reason: again.message }, []);
+      return { replayed: false, applied: first.applied + second.applied, failure: again };
+    }
     return { replayed: true, applied: first.applied + second.applied };
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import type { RedisProjection, RedisWrite } from '@eventide/util';
 import type { StoredEvent, StreamRef } from '@eventide/event-store';
 import { ProjectionFailure, type Loaded, type ProjectionSink, type StreamWrite, type WriteOutcome } from './projection-sink';
@@ -8,6 +8,25 @@ import { REDIS_APPLY_SCRIPT } from './redis-apply.script';
 type RedisWithApply = Redis & {
   applyReadModelEvent(numKeys: number, ...args: string[]): Promise<number>;
 };
+
+/** Why a write cannot run (the script would fail half way through), or undefined when it can. */
+export function invalidWrite(w: RedisWrite): string | undefined {
+  const integer = (n: number) => Number.isSafeInteger(n);
+  switch (w.op) {
+    case 'hset':
+      return Object.keys(w.values).length === 0 ? 'hset without fields' : Object.values(w.values).some((v) => typeof v === 'number' && !Number.isFinite(v)) ? 'hset of a non-finite number' : undefined;
+    case 'hincrby':
+      return integer(w.by) ? undefined : `hincrby by ${w.by}, not an integer`;
+    case 'zincrby':
+      return Number.isFinite(w.by) ? undefined : `zincrby by ${w.by}`;
+    case 'zadd':
+      return Number.isFinite(w.score) ? undefined : `zadd with score ${w.score}`;
+    case 'ztrim':
+      return integer(w.keep) && w.keep >= 0 ? undefined : `ztrim keeping ${w.keep}`;
+    case 'del':
+      return undefined;
+  }
+}
 
 /** Encodes writes for the script: keys become KEYS indexes, every argument a string. */
 function encode(writes: readonly RedisWrite[], keys: string[], fullKey: (key: string) => string): string {
@@ -88,7 +107,7 @@ export class RedisSink implements ProjectionSink {
   async write(writes: readonly StreamWrite[]): Promise<Map<string, WriteOutcome>> {
     const outcomes = new Map<string, WriteOutcome>();
     const pipeline = this.redis.pipeline();
-    const calls: string[] = [];
+    const calls: string[] & { version: number[] } = Object.assign([], { version: [] as number[] });
     for (const w of writes) {
       let previous = w.loaded.version;
       for (const event of w.events) {
@@ -99,6 +118,7 @@ export class RedisSink implements ProjectionSink {
         }
         (pipeline as unknown as RedisWithApply).applyReadModelEvent(encoded.keys.length, ...encoded.keys, w.stream.aggregateId, String(event.version), String(previous), encoded.writes);
         calls.push(w.key);
+        calls.version.push(event.version);
         previous = event.version;
       }
       if (!outcomes.has(w.key)) outcomes.set(w.key, { kind: 'applied' });
@@ -106,8 +126,11 @@ export class RedisSink implements ProjectionSink {
     if (calls.length === 0) return outcomes;
     const replies = (await pipeline.exec()) ?? [];
     replies.forEach(([error, result], i) => {
-      if (error) throw error;
-      if (result !== 1) outcomes.set(calls[i] as string, { kind: 'moved' });
+      const key = calls[i] as string;
+      // An error reply from the script is about this event's writes; anything else is the connection.
+      if (error instanceof ReplyError) outcomes.set(key, { kind: 'failed', failure: new ProjectionFailure(this.view, calls.version[i] ?? 0, error) });
+      else if (error) throw error;
+      else if (result !== 1 && outcomes.get(key)?.kind !== 'failed') outcomes.set(key, { kind: 'moved' });
     });
     return outcomes;
   }
@@ -118,7 +141,11 @@ export class RedisSink implements ProjectionSink {
     if (!w.skipped.has(event.version)) {
       for (const projection of this.projections) {
         try {
-          writes.push(...projection.apply(event));
+          const produced = projection.apply(event);
+          const bad = produced.map(invalidWrite).find((reason) => reason !== undefined);
+          // Checked before anything runs: a script failing half way would leave part of its writes.
+          if (bad) throw new Error(`invalid read-model write: ${bad}`);
+          writes.push(...produced);
         } catch (error) {
           return new ProjectionFailure(projection.view, event.version, error);
         }

@@ -7,8 +7,10 @@ export interface ParkedInfo {
   view: string;
   reason: string;
   parkedAt: Date;
-  /** Versions held back behind the failed one (also sent to the dead-letter topic). */
+  /** The latest versions held back behind the failed one (also sent to the dead-letter topic), at most 1000. */
   heldVersions: number[];
+  /** How many events were held in all (redeliveries count again). */
+  heldCount?: number;
   /** Where the failed event was read, when it came from Kafka. */
   source?: { topic: string; partition: number; offset: string };
 }
@@ -63,7 +65,7 @@ export class StreamExceptions {
     const now = new Date();
     await this.collection.updateOne(
       { _id: this.id(key), parked: { $exists: false } },
-      { $set: { family: this.family, stream, parked: { ...info, parkedAt: now, heldVersions: held.slice(0, HELD_KEPT) }, updatedAt: now } },
+      { $set: { family: this.family, stream, parked: { ...info, parkedAt: now, heldVersions: [], heldCount: 0 }, updatedAt: now } },
       { upsert: true },
     ).catch((error: { code?: number }) => {
       if (error.code !== 11000) throw error; // parked already: the first failure stays
@@ -75,7 +77,8 @@ export class StreamExceptions {
   async hold(key: string, versions: number[]): Promise<boolean> {
     const result = await this.collection.updateOne(
       { _id: this.id(key), parked: { $exists: true } },
-      { $addToSet: { 'parked.heldVersions': { $each: versions } }, $set: { updatedAt: new Date() } },
+      // Capped: a stream parked for long keeps receiving events, and the document must stay small.
+      { $push: { 'parked.heldVersions': { $each: versions, $slice: -HELD_KEPT } }, $inc: { 'parked.heldCount': versions.length }, $set: { updatedAt: new Date() } },
     );
     return result.matchedCount === 1;
   }

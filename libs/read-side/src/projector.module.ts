@@ -59,9 +59,10 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
     const announcerUrl = config.redisUrl ?? process.env['REDIS_URL'];
     const announcer = announcerUrl ? new Redis(announcerUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     announcer?.on('error', () => undefined);
-    const store = new MongoEventStore(db, { schemas: new EventSchemaRegistry(eventSchemas) });
+    const schemas = new EventSchemaRegistry(eventSchemas);
+    const store = new MongoEventStore(db, { schemas });
     const definition = family({ db, ...(redis ? { redis } : {}) });
-    const projection = new ProjectionFamily({ definition, db, store });
+    const projection = new ProjectionFamily({ definition, db, store, schemas });
     const logger = new Logger(definition.name);
     const kafka = createKafka(kafkaSettingsFromEnv(definition.name), (level, message) => logger[level](message));
     const live = new LiveProjection(projection, {

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
-import { mongoReadModels, redisReadModels } from '@eventide/domain';
+import { eventSchemas, mongoReadModels, redisReadModels } from '@eventide/domain';
 import { mongoFamily, redisFamily, ProjectionFamily, type ProjectionFamilyDefinition } from '@eventide/projections';
-import type { MongoEventStore } from '@eventide/event-store';
+import { EventSchemaRegistry, type MongoEventStore } from '@eventide/event-store';
 
 /** The reference system's projection families, named after the services that run them. */
 export const familyNames = { mongo: 'projector-mongo', redis: 'projector-redis' } as const;
@@ -28,10 +28,11 @@ export interface ReadSideConnections {
 /** A family by name, ready for the runtime or the operator CLI. */
 export function referenceFamily(name: string, connections: ReadSideConnections): ProjectionFamily {
   const { db, store, redis } = connections;
-  if (name === familyNames.mongo) return new ProjectionFamily({ definition: mongoReadModelFamily(db), db, store });
+  const schemas = new EventSchemaRegistry(eventSchemas);
+  if (name === familyNames.mongo) return new ProjectionFamily({ definition: mongoReadModelFamily(db), db, store, schemas });
   if (name === familyNames.redis) {
     if (!redis) throw new Error(`${name} needs REDIS_URL`);
-    return new ProjectionFamily({ definition: redisReadModelFamily(redis, db), db, store });
+    return new ProjectionFamily({ definition: redisReadModelFamily(redis, db), db, store, schemas });
   }
   throw new Error(`unknown projection family "${name}"; known: ${Object.values(familyNames).join(', ')}`);
 }

@@ -33,7 +33,7 @@ export class ReadModels {
 
   /** One tenant's document of a view, or null. */
   findOne<T extends object>(view: string, tenant: string, aggregateId: string): Promise<(StoredReadModel & T) | null> {
-    return this.collection<T>(view).findOne({ _id: this.id(tenant, aggregateId), tenant } as never) as Promise<(StoredReadModel & T) | null>;
+    return this.collection<T>(view).findOne({ _id: this.id(tenant, aggregateId), tenant, _deleted: { $exists: false } } as never) as Promise<(StoredReadModel & T) | null>;
   }
 
   /** Full Redis key of a tenant's read-model key in the active generation. */

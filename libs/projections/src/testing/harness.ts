@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type KafkaMessage, type Producer } from 'kafkajs';
 import Redis from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { MongoEventStore, type StoredEvent, type StreamRef } from '@eventide/event-store';
+import { MongoEventStore, type EventSchemaRegistry, type StoredEvent, type StreamRef } from '@eventide/event-store';
 import { ensureTopics, toKafkaMessage, topicFor } from '@eventide/messaging';
 import { deadLetterTopic } from '../dead-letters';
 import { ProjectionFamily, type ProjectionFamilyDefinition } from '../projection-family';
@@ -136,8 +136,9 @@ export class ProjectionHarness {
     }, `${family.name} to be complete`);
   }
 
-  family(definition: ProjectionFamilyDefinition): ProjectionFamily {
+  family(definition: ProjectionFamilyDefinition, schemas?: EventSchemaRegistry): ProjectionFamily {
     return new ProjectionFamily({
+      ...(schemas ? { schemas } : {}),
       definition,
       db: this.db,
       store: this.store,

@@ -11,6 +11,8 @@ export interface ItemLog {
   /** Every version applied, in the order applied: exactly-once and order in one field. */
   versions: number[];
   lastType: string;
+  /** `data.colour` of the last event: schema version 2 of ItemTouched has it (v1 events are upcast). */
+  colour?: unknown;
 }
 
 /** Test read model: logs each applied version, so a duplicate or a reordering shows. */
@@ -20,7 +22,7 @@ export const itemLog: DocumentProjection<ItemLog> = {
   handles: ['ItemTouched'],
   evolve(doc, event) {
     refuseIfPoisoned(event);
-    return { versions: [...(doc?.versions ?? []), event.version], lastType: event.type };
+    return { versions: [...(doc?.versions ?? []), event.version], lastType: event.type, colour: event.data['colour'] ?? null };
   },
   indexes: [{ name: 'tenant_id', key: { tenant: 1, _id: 1 } }],
 };
