@@ -34,8 +34,8 @@ describe('gateway protection', () => {
   });
 
   it('refuses oversized headers with a 4xx, never a 5xx', async () => {
-    const response = await fetch(`${gatewayUrl}/v1/dashboard`, { headers: { 'x-api-key': keys[0] ?? '', 'x-padding': 'a'.repeat(20_000) } }).catch(() => undefined);
-    // Node answers 431 (or closes the connection) before the request reaches the application.
-    if (response) expect(response.status).toBe(431);
+    // Node answers 431 before the request reaches the application (its 16 KiB header limit).
+    const response = await fetch(`${gatewayUrl}/v1/dashboard`, { headers: { 'x-api-key': keys[0] ?? '', 'x-padding': 'a'.repeat(20_000) } });
+    expect(response.status).toBe(431);
   });
 });
