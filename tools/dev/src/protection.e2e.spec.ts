@@ -17,7 +17,7 @@ describe('gateway protection', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(((await refused.json()) as { status: number }).status).toBe(429);
-    await Promise.all(burst.map((r) => r.body?.cancel()));
+    await Promise.all(burst.map((r) => (r.bodyUsed ? undefined : r.arrayBuffer())));
     // Another key has its own allowance.
     const other = await fetch(`${gatewayUrl}/v1/dashboard`, { headers: { 'x-api-key': keys[0] ?? '' } });
     expect(other.status).toBe(200);
