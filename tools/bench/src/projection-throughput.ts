@@ -135,9 +135,11 @@ async function main() {
     for (const name of [familyNames.mongo, familyNames.redis]) {
       const family = referenceFamily(name, { db, store, redis });
       let began = 0;
+      let ended = 0;
       let events = 0;
-      await rebuild(family, { admin, onProgress: (p) => { if (p.stage === 'replicas-writing-both') began = Date.now(); if (p.events !== undefined) events = p.events; } });
-      const seconds = (Date.now() - began) / 1000;
+      // The backfill alone: from every replica writing both generations to the last event written.
+      await rebuild(family, { admin, onProgress: (p) => { if (p.stage === 'replicas-writing-both') began = Date.now(); if (p.stage === 'backfilled') ended = Date.now(); if (p.events !== undefined) events = p.events; } });
+      const seconds = (ended - began) / 1000;
       rebuilds.push({ family: name, events, seconds, eventsPerSecond: Math.round(events / seconds) });
       process.stderr.write(`rebuild ${name}: ${events} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds)} events/s\n`);
     }
