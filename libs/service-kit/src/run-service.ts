@@ -17,7 +17,9 @@ import { startTracing } from './tracing/tracing';
 function rateLimiterFor(redisUrl: string | undefined): RateLimiter & { close(): void } {
   const limit = rateLimitFromEnv();
   if (!redisUrl) return Object.assign(new LocalRateLimiter(limit), { close: () => undefined });
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  // Fail open fast: no queueing while disconnected, and a command that gets no answer gives up in 100 ms.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 100, connectTimeout: 1000 });
+  void redis.connect().catch(() => undefined);
   redis.on('error', () => undefined); // the limiter lets requests through while Redis is away
   return Object.assign(new RedisRateLimiter(redis, limit), { close: () => redis.disconnect() });
 }

@@ -66,6 +66,9 @@ export class FulfilmentConsumer implements OnApplicationBootstrap, OnApplication
           groupId: this.groupId,
           topics: [this.topic],
           handle: (chunk) => this.handleChunk(chunk),
+          // Each order is several commands: small chunks keep heartbeats (sent between chunks) well
+          // inside the session timeout, so a slow chunk does not get this member evicted mid-work.
+          chunkSize: 50,
           log: (level, message) => this.logger[level](message),
         });
         this.consumer = consumer;

@@ -132,6 +132,32 @@ describe('order fulfilment process (MongoDB)', () => {
     expect((await orderOf(placed)).state.status).toBe('cancelled');
   });
 
+  it('keeps the reservations when another run confirmed the order while this one hit a refusal', async () => {
+    // A redelivery to a new partition owner confirmed the order (stock had come back); this older
+    // run then finds a line short: its reject is refused, and it must not release the confirmed order's stock.
+    const a = await createProduct(5);
+    const short = await createProduct(0);
+    const placed = await placeOrder([{ productId: a, quantity: 2 }, { productId: short, quantity: 1 }]);
+    const order = orderRef(placed.metadata.aggregateId);
+    const stale = new OrderFulfilment(
+      Object.assign(Object.create(repository) as AggregateRepository, {
+        handle: async (...args: Parameters<AggregateRepository['handle']>) => {
+          const command = args[2] as { type: string };
+          if (command.type === 'RejectOrder') {
+            await repository.handle(productDecider, productRef(short), { type: 'RestockProduct', data: { quantity: 1 } }, byClient('other-run'));
+            await repository.handle(productDecider, productRef(short), { type: 'ReserveProductQuantity', data: { orderId: order.aggregateId, quantity: 1 } }, byClient('other-run'));
+            await repository.handle(orderDecider, order, { type: 'ConfirmOrder', data: {} }, byClient('other-run'));
+          }
+          return repository.handle(...args);
+        },
+      }),
+    );
+    expect(await stale.handle(placed)).toBe('ignored');
+    expect((await orderOf(placed)).state.status).toBe('confirmed');
+    expect(await productState(a)).toMatchObject({ available: 3, reserved: 2 });
+    expect(await productState(short)).toMatchObject({ available: 0, reserved: 1 });
+  });
+
   it('releases every reservation when a confirmed order is cancelled, once', async () => {
     const [a, b] = [await createProduct(5), await createProduct(5)] as [string, string];
     const placed = await placeOrder([{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }]);

@@ -87,8 +87,13 @@ export class OrderFulfilment {
         await this.sendToProduct(order.tenant, line.productId, { type: 'ReserveProductQuantity', data: { orderId: order.aggregateId, quantity: line.quantity } }, context);
       } catch (error) {
         if (!isRefusal(error)) throw error;
+        // Reject first, release after: if another run (a redelivery to a new partition owner) has
+        // confirmed the order meanwhile, the reject is refused and its reservations must stay.
+        const rejected = await this.settle(order, { type: 'RejectOrder', data: { reason: refusalReason(line.productId, error) } }, context);
+        const after = rejected ? undefined : await this.loadOrder(order);
+        if (!rejected && !(after && ENDED_WITHOUT_SALE.has(after.status))) return 'ignored';
         await this.releaseAll(order, placed, context);
-        return (await this.settle(order, { type: 'RejectOrder', data: { reason: refusalReason(line.productId, error) } }, context)) ? 'rejected' : 'released';
+        return rejected ? 'rejected' : 'released';
       }
     }
     const now = await this.loadOrder(order);

@@ -39,6 +39,7 @@ export class ConsistencyWaiter {
   private readonly points = new Map<string, { source: VersionSource; point: StreamPoint }>();
   private readonly applied = new Map<string, number>();
   private poller: NodeJS.Timeout | undefined;
+  private polling = false;
 
   constructor(
     private readonly sources: readonly VersionSource[],
@@ -50,7 +51,10 @@ export class ConsistencyWaiter {
   async start(): Promise<void> {
     if (!this.subscriber) return;
     this.subscriber.on('message', (channel: string, message: string) => this.onAnnouncement(channel, message));
-    await this.subscriber.subscribe(...this.sources.map((s) => progressChannel(s.family))).catch(() => undefined);
+    const subscribe = () => this.subscriber?.subscribe(...this.sources.map((s) => progressChannel(s.family))).catch(() => undefined);
+    // ioredis re-subscribes only channels it subscribed successfully: after a failed first try, retry whenever Redis comes back.
+    this.subscriber.on('ready', () => void subscribe());
+    await subscribe();
   }
 
   stop(): void {
@@ -78,8 +82,12 @@ export class ConsistencyWaiter {
       waits.observe({ outcome: 'immediate' }, (Date.now() - started) / 1000);
       return;
     }
+    let entry: Waiter | undefined;
     const reached = new Promise<void>((resolve) => {
-      this.waiters.set(key, [...(this.waiters.get(key) ?? []), { version, resolve }]);
+      entry = { version, resolve };
+      const list = this.waiters.get(key);
+      if (list) list.push(entry);
+      else this.waiters.set(key, [entry]);
       this.points.set(key, { source, point });
       if (current > (this.applied.get(key) ?? 0)) this.applied.set(key, current);
       waiting.inc();
@@ -92,7 +100,7 @@ export class ConsistencyWaiter {
     waits.observe({ outcome }, (Date.now() - started) / 1000);
     if (outcome === 'reached') return;
     const applied = this.applied.get(key) ?? current;
-    this.remove(key, version);
+    if (entry) this.remove(key, entry);
     timeouts.inc({ projection: source.projectionFor(point.aggregateType) });
     throw new ConsistencyTimeout(source.projectionFor(point.aggregateType), version, applied, Date.now() - started);
   }
@@ -112,9 +120,10 @@ export class ConsistencyWaiter {
     this.setWaiters(key, still);
   }
 
-  private remove(key: string, version: number): void {
+  /** Removes this very waiter (by identity: others may wait for the same version with other timeouts). */
+  private remove(key: string, entry: Waiter): void {
     const list = this.waiters.get(key) ?? [];
-    const index = list.findIndex((w) => w.version === version);
+    const index = list.indexOf(entry);
     if (index >= 0) {
       list.splice(index, 1);
       waiting.dec();
@@ -132,15 +141,25 @@ export class ConsistencyWaiter {
     if (this.waiters.size === 0) this.stop();
   }
 
-  /** One batched read per family for every stream someone waits for. */
+  /** One batched read per family for every stream someone waits for; a slow round is never overlapped. */
   private async poll(): Promise<void> {
-    const bySource = new Map<VersionSource, { key: string; point: StreamPoint }[]>();
-    for (const [key, { source, point }] of this.points) bySource.set(source, [...(bySource.get(source) ?? []), { key, point }]);
-    await Promise.all(
-      [...bySource].map(async ([source, list]) => {
-        const versions = await source.versions(list.map((l) => l.point)).catch(() => undefined);
-        versions?.forEach((v, i) => this.note((list[i] as { key: string }).key, v));
-      }),
-    );
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const bySource = new Map<VersionSource, { key: string; point: StreamPoint }[]>();
+      for (const [key, { source, point }] of this.points) {
+        const list = bySource.get(source);
+        if (list) list.push({ key, point });
+        else bySource.set(source, [{ key, point }]);
+      }
+      await Promise.all(
+        [...bySource].map(async ([source, list]) => {
+          const versions = await source.versions(list.map((l) => l.point)).catch(() => undefined);
+          versions?.forEach((v, i) => this.note((list[i] as { key: string }).key, v));
+        }),
+      );
+    } finally {
+      this.polling = false;
+    }
   }
 }

@@ -29,11 +29,12 @@ export class HistoryController {
     const aggregateId = pathId(raw);
     const query = parseQuery(historyQuery, rawQuery);
     const stream = { tenant, aggregateType, aggregateId };
+    // The head first (a cheap lookup): an unknown stream is a 404 and a page past the head is empty,
+    // without asking the store for versions that do not exist (which it can only answer by scanning).
+    const head = await this.store.streamVersion(stream);
+    if (head === 0) throw new ProblemError(problem('not-found', { detail: `no ${aggregateType} ${aggregateId}` }));
+    if ((query.fromVersion ?? 1) > head) return { events: [] };
     const events = await this.store.readStream(stream, historyRange(query));
-    // Past the head is an empty page; a stream without any event is unknown.
-    if (events.length === 0 && (query.fromVersion === 1 || (await this.store.streamVersion(stream)) === 0)) {
-      throw new ProblemError(problem('not-found', { detail: `no ${aggregateType} ${aggregateId}` }));
-    }
     return { events: events.map(toHistoryEvent) };
   }
 }

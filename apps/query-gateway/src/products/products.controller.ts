@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { MongoEventStore } from '@eventide/event-store';
+import { AggregateRepository, MongoEventStore } from '@eventide/event-store';
 import { familyNames } from '@eventide/read-side';
 import { ApiKeyGuard, problem, ProblemError, Tenant } from '@eventide/service-kit';
 import { ReadsFrom } from '../consistency/consistent-read';
@@ -20,6 +20,7 @@ export class ProductsController {
   constructor(
     @Inject(ReadModels) private readonly readModels: ReadModels,
     @Inject(MongoEventStore) private readonly store: MongoEventStore,
+    @Inject(AggregateRepository) private readonly repository: AggregateRepository,
   ) {}
 
   @Get()
@@ -34,7 +35,7 @@ export class ProductsController {
   async details(@Req() req: Request, @Res() res: Response, @Tenant() tenant: string, @Param('id') raw: string) {
     const id = pathId(raw);
     const point = temporalPointOf(parseQuery(productReadQuery, req.query));
-    const product = point ? await readProductAt(this.store, tenant, id, point) : await readProductDetails(this.readModels, tenant, id);
+    const product = point ? await readProductAt(this.store, this.repository, tenant, id, point) : await readProductDetails(this.readModels, tenant, id);
     if (!product) throw notFound(id);
     sendVersioned(req, res, product.version, product);
   }

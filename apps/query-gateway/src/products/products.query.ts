@@ -30,7 +30,13 @@ export const productListQuery = z
     cursor: z.string().max(512).optional(),
     minPrice: wireMoneyParam.optional(),
     maxPrice: wireMoneyParam.optional(),
-    q: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+    q: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      // eslint-disable-next-line no-control-regex -- control characters (NUL above all) are refused, not searched for
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+      .optional(),
   })
   .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, { message: 'minPrice must not exceed maxPrice', path: ['minPrice'] });
 

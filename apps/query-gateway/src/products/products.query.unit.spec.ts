@@ -41,6 +41,7 @@ describe('product list query', () => {
     ['an empty price', { maxPrice: '' }],
     ['an empty search', { q: '' }],
     ['a search over 100 characters', { q: 'x'.repeat(101) }],
+    ['a search with a NUL byte (MongoDB refuses it in a regex)', { q: 'a\u0000b' }],
     ['minPrice above maxPrice', { minPrice: '5', maxPrice: '4' }],
   ])('refuses %s with 400', (_, query) => {
     expect(status(() => list(query))).toBe(400);

@@ -1,6 +1,5 @@
-import { aggregateTypes, productDecider, redisKeys, type ProductDetailsDoc, type ProductEvent, type ProductSummaryDoc } from '@eventide/domain';
-import type { MongoEventStore } from '@eventide/event-store';
-import { replay } from '@eventide/util';
+import { aggregateTypes, productDecider, redisKeys, type ProductDetailsDoc, type ProductSummaryDoc } from '@eventide/domain';
+import type { AggregateRepository, MongoEventStore } from '@eventide/event-store';
 import { pageOf, type Page } from '../pagination/cursor';
 import type { ReadModels } from '../read-models/read-models';
 import { toHistoricProductDetails, toProductDetails, toProductStock, toProductSummaryItem, type ProductDetails, type ProductStock, type ProductSummaryItem } from './products.mapper';
@@ -17,12 +16,17 @@ export async function readProductDetails(readModels: ReadModels, tenant: string,
  * once, so the state and its timestamps agree). Undefined when it did not exist then, or when the
  * stream never reached the asked version.
  */
-export async function readProductAt(store: MongoEventStore, tenant: string, id: string, point: TemporalPoint): Promise<ProductDetails | undefined> {
+export async function readProductAt(store: MongoEventStore, repository: AggregateRepository, tenant: string, id: string, point: TemporalPoint): Promise<ProductDetails | undefined> {
   const stream = { tenant, aggregateType: aggregateTypes.product, aggregateId: id };
-  const events = await store.readStream(stream, 'atVersion' in point ? { toVersion: point.atVersion } : { untilTimestamp: point.asOf });
-  if ('atVersion' in point && events.at(-1)?.version !== point.atVersion) return undefined;
-  const state = replay(productDecider, events.map((e) => ({ type: e.type, data: e.data }) as ProductEvent));
-  return toHistoricProductDetails(id, state, events);
+  // The version the point names: given, or the last event that occurred by `asOf` (a read, no replay).
+  const version = 'atVersion' in point ? point.atVersion : (await store.readStream(stream, { untilTimestamp: point.asOf })).at(-1)?.version;
+  if (!version) return undefined;
+  // The state from the nearest snapshot at or below that version plus a short replay, never a fold of the whole stream.
+  const loaded = await repository.load(productDecider, stream, { atVersion: version });
+  if (loaded.version !== version) return undefined;
+  const [first] = await store.readStream(stream, { fromVersion: 1, toVersion: 1 });
+  const [last] = await store.readStream(stream, { fromVersion: version, toVersion: version });
+  return first && last ? toHistoricProductDetails(id, loaded.state, [first, last]) : undefined;
 }
 
 /**

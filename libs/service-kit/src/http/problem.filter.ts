@@ -13,8 +13,12 @@ export function isDependencyDown(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError) {
     return true;
   }
-  const flagged = error as { dependencyUnavailable?: boolean; code?: unknown } | null;
-  return flagged?.dependencyUnavailable === true || flagged?.code === 'store-unavailable';
+  const flagged = error as { dependencyUnavailable?: boolean; code?: unknown; name?: unknown; message?: unknown } | null;
+  if (flagged?.dependencyUnavailable === true || flagged?.code === 'store-unavailable') return true;
+  // ioredis: out of retries, closed connection, offline queue disabled, command timeout; sockets refused or cut.
+  if (flagged?.name === 'MaxRetriesPerRequestError') return true;
+  if (typeof flagged?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(flagged.code)) return true;
+  return typeof flagged?.message === 'string' && /^(Connection is closed|Stream isn't writeable|Command timed out)/.test(flagged.message);
 }
 
 function fromDomain(error: DomainError): Problem {

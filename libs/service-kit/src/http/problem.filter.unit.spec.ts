@@ -1,7 +1,7 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { MongoServerSelectionError } from 'mongodb';
 import { DomainError } from '@eventide/util';
-import { problemFor } from './problem.filter';
+import { isDependencyDown, problemFor } from './problem.filter';
 import { problem, ProblemError } from './problem';
 
 describe('problemFor', () => {
@@ -40,5 +40,15 @@ describe('problemFor', () => {
 
   it('hides anything unexpected behind a plain 500', () => {
     expect(problemFor(new TypeError('secret internals')).body).toEqual({ type: 'https://eventide.dev/problems/internal-error', title: 'Internal error', status: 500 });
+  });
+});
+
+describe('a Redis that is away', () => {
+  it('is a dependency down (503 with Retry-After), not a 500', () => {
+    const outOfRetries = Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' });
+    const closed = new Error('Connection is closed.');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    for (const error of [outOfRetries, closed, refused]) expect(isDependencyDown(error)).toBe(true);
+    expect(isDependencyDown(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(false);
   });
 });

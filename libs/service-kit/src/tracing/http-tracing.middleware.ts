@@ -13,11 +13,16 @@ export function httpTracing() {
     const parent = contextFrom({ traceparent: req.header('traceparent'), tracestate: req.header('tracestate') });
     const span = trace.getTracer('eventide').startSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
     res.setHeader('X-Trace-Id', span.spanContext().traceId);
-    res.on('finish', () => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, ...(res.writableFinished ? {} : { message: 'client went away' }) });
       span.end();
-    });
+    };
+    res.on('finish', end);
+    res.on('close', end); // a client that disconnects early still closes the span
     context.with(trace.setSpan(parent, span), next);
   };
 }
