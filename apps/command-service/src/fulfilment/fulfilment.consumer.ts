@@ -2,8 +2,11 @@ import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from 
 import type { Kafka } from 'kafkajs';
 import { Counter, register } from 'prom-client';
 import { aggregateTypes } from '@eventide/domain';
+import { isConcurrencyError, isStoreUnavailable, type StoredEvent } from '@eventide/event-store';
 import { createKafka, ensureTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
 import { EventConsumer, type Chunk } from '@eventide/projections';
+import { isDependencyDown } from '@eventide/service-kit';
+import { AttemptBudget } from './attempt-budget';
 import { eventsByOrder, forEachBounded } from './by-order';
 import type { FulfilmentOutcome, OrderFulfilment } from './order-fulfilment.process';
 
@@ -14,6 +17,8 @@ const outcomes =
 
 /** Orders of one chunk handled at once; each order's own events stay sequential. */
 const ORDERS_AT_ONCE = 8;
+/** Tries at an event failing for a reason other than a server or a race, before it is given up on. */
+const MAX_ATTEMPTS = 5;
 
 /** How the fulfilment consumer is set up. */
 export interface FulfilmentConsumerOptions {
@@ -101,9 +106,31 @@ export class FulfilmentConsumer implements OnApplicationBootstrap, OnApplication
       this.logger.error(`${chunk.topic}[${chunk.partition}] offset ${message.offset} is not an event, skipped: ${reason}`);
     }
     await forEachBounded(eventsByOrder(chunk.events.map((c) => c.event)), ORDERS_AT_ONCE, async (events) => {
-      for (const event of events) this.count(await this.fulfilment.handle(event));
+      for (const event of events) {
+        try {
+          this.count(await this.fulfilment.handle(event));
+          this.budget.succeeded(event.eventId);
+        } catch (error) {
+          if (!this.giveUp(event, error)) throw error;
+        }
+      }
     });
   }
+
+  /**
+   * True when an event has failed for a reason that is not a server or a race (a bug, bad data) too
+   * many times: it is logged and counted as `failed`, and the partition moves on rather than
+   * retrying forever and holding every other order on it.
+   */
+  private giveUp(event: StoredEvent, error: unknown): boolean {
+    if (isStoreUnavailable(error) || isConcurrencyError(error) || isDependencyDown(error)) return false;
+    if (!this.budget.exhausted(event.eventId)) return false;
+    outcomes.inc({ outcome: 'failed' });
+    this.logger.error(`gave up on ${event.type} v${event.version} of order ${event.metadata.tenant}/${event.metadata.aggregateId} after ${MAX_ATTEMPTS} attempts: ${error instanceof Error ? error.message : String(error)}`);
+    return true;
+  }
+
+  private readonly budget = new AttemptBudget(MAX_ATTEMPTS);
 
   private count(outcome: FulfilmentOutcome): void {
     outcomes.inc({ outcome });
