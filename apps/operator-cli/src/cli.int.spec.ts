@@ -178,6 +178,22 @@ describe('operator CLI against MongoDB and Kafka', () => {
     expect(date.stderr).toContain('ISO-8601');
   });
 
+  it('rebuild builds the next generation from the event store, switches to it and drops the old one', async () => {
+    const stream = product('rebuilt');
+    await store.append(stream, 0, [created], context);
+    const result = await cli('rebuild', 'projector-mongo', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { generation: number; events: number; generations: { active: number; activeComplete: boolean; building?: unknown } };
+    expect(report.generations).toMatchObject({ activeComplete: true });
+    expect(report.generations.building).toBeUndefined();
+    expect(report.events).toBeGreaterThanOrEqual(1);
+    const active = report.generation;
+    const details = await db.collection(readModelCollection('product-details', active)).findOne({ _id: readModelId(tenant, 'rebuilt') as never });
+    expect(details).toMatchObject({ name: 'Lamp', price: 2599, version: 1 });
+    expect(await db.listCollections({ name: readModelCollection('product-details', active - 1) }).toArray()).toEqual([]);
+    expect(result.stderr).toMatch(/backfill/i);
+  }, 60_000);
+
   it('reset --to latest moves the offsets of a group without members', async () => {
     const producer = kafka.producer();
     await producer.connect();
