@@ -37,7 +37,8 @@ type StoredCustomerOrder = CustomerOrderDoc & { tenant: string; _id: string };
  * is the `_id` of the last order shown.
  */
 export function customerOrdersFilter(tenant: string, customerId: string, after: { placedAt: string; afterId: string } | undefined): Filter<StoredCustomerOrder> {
-  const filter: Filter<StoredCustomerOrder> = { tenant, customerId };
+  // Tombstones (documents a projection deleted, kept for their version) are never listed.
+  const filter: Filter<StoredCustomerOrder> = { tenant, customerId, _deleted: { $exists: false } } as Filter<StoredCustomerOrder>;
   if (after) filter.$or = [{ placedAt: { $lt: after.placedAt } }, { placedAt: after.placedAt, _id: { $lt: after.afterId } }];
   return filter;
 }

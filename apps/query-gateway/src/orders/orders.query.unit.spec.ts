@@ -32,10 +32,11 @@ describe('customer orders query', () => {
   });
 
   it('pages newest first after the cursor, within the tenant and customer', () => {
-    expect(customerOrdersFilter('t1', 'c1', undefined)).toEqual({ tenant: 't1', customerId: 'c1' });
+    expect(customerOrdersFilter('t1', 'c1', undefined)).toEqual({ tenant: 't1', customerId: 'c1', _deleted: { $exists: false } });
     expect(customerOrdersFilter('t1', 'c1', { placedAt: '2024-03-01T12:00:00.000Z', afterId: 't1|o1' })).toEqual({
       tenant: 't1',
       customerId: 'c1',
+      _deleted: { $exists: false },
       $or: [{ placedAt: { $lt: '2024-03-01T12:00:00.000Z' } }, { placedAt: '2024-03-01T12:00:00.000Z', _id: { $lt: 't1|o1' } }],
     });
   });

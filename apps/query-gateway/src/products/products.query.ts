@@ -51,7 +51,8 @@ export const productAfter = (query: ProductListQuery): string | undefined => (qu
  * `tenant_nameLower_id` index and cannot run a costly pattern. `after` is the `_id` the page starts after.
  */
 export function productListFilter(tenant: string, query: ProductListQuery, after: string | undefined): Filter<ProductSummaryDoc & { tenant: string; _id: string }> {
-  const filter: Filter<ProductSummaryDoc & { tenant: string; _id: string }> = { tenant };
+  // Tombstones (documents a projection deleted, kept for their version) are never listed.
+  const filter: Filter<ProductSummaryDoc & { tenant: string; _id: string }> = { tenant, _deleted: { $exists: false } } as Filter<ProductSummaryDoc & { tenant: string; _id: string }>;
   if (after !== undefined) filter._id = { $gt: after };
   if (query.minPrice !== undefined || query.maxPrice !== undefined) {
     filter.price = { ...(query.minPrice !== undefined ? { $gte: query.minPrice } : {}), ...(query.maxPrice !== undefined ? { $lte: query.maxPrice } : {}) };

@@ -54,8 +54,8 @@ describe('product list query', () => {
 
   it('builds a tenant-scoped filter with an escaped, anchored, lower-case prefix', () => {
     const filter = productListFilter('t1', list({ q: 'A.b*(c', minPrice: '1', maxPrice: '2.5' }), 't1|p-7');
-    expect(filter).toEqual({ tenant: 't1', _id: { $gt: 't1|p-7' }, price: { $gte: 100, $lte: 250 }, nameLower: { $regex: '^a\\.b\\*\\(c' } });
-    expect(productListFilter('t1', list({}), undefined)).toEqual({ tenant: 't1' });
+    expect(filter).toEqual({ tenant: 't1', _deleted: { $exists: false }, _id: { $gt: 't1|p-7' }, price: { $gte: 100, $lte: 250 }, nameLower: { $regex: '^a\\.b\\*\\(c' } });
+    expect(productListFilter('t1', list({}), undefined)).toEqual({ tenant: 't1', _deleted: { $exists: false } });
   });
 
   it('escapes every regular-expression metacharacter', () => {
