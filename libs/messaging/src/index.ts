@@ -4,3 +4,4 @@ export { topicFor, ensureTopics, type TopicReport } from './topics';
 export { toKafkaMessage, fromKafkaMessage, UndecodableMessageError, type EventEnvelope } from './event-envelope';
 export { MongoLease } from './lease';
 export { OutboxPublisher, type Outbox, type PendingCommit, type PublisherOptions } from './outbox-publisher';
+export { prepareTopics, keepTrying } from './prepare-topics';

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
 import { eventSchemas } from '@eventide/domain';
 import { EventSchemaRegistry, MongoEventStore } from '@eventide/event-store';
-import { createKafka, ensureTopics, kafkaSettingsFromEnv } from '@eventide/messaging';
-import { deadLetterTopic, encodeProgress, LiveProjection, progressChannel, ProjectionFamily, type AppliedProgress, type ProjectionFamilyDefinition } from '@eventide/projections';
+import { createKafka, kafkaSettingsFromEnv, keepTrying, prepareTopics } from '@eventide/messaging';
+import { encodeProgress, LiveProjection, progressChannel, ProjectionFamily, type AppliedProgress, type ProjectionFamilyDefinition } from '@eventide/projections';
 import { dependencyChecks, HealthModule, MetricsModule, type DependencyCheck, type ServiceConfig } from '@eventide/service-kit';
 import { positiveIntFromEnv, projectorSettingsFromEnv } from './projector-settings';
 
@@ -72,17 +72,7 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
       ...(announcer ? { onApplied: (progress: AppliedProgress) => void announcer.publish(progressChannel(progress.family), encodeProgress(progress)).catch(() => undefined) } : {}),
     });
     const partitions = positiveIntFromEnv('KAFKA_PARTITIONS', 12);
-    const ensure = async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        for (const report of await ensureTopics(admin, [...projection.topics, deadLetterTopic(definition.name)], partitions)) {
-          if (report.mismatch) logger.warn(`topic ${report.topic} ${report.mismatch}`);
-        }
-      } finally {
-        await admin.disconnect();
-      }
-    };
+    const ensure = () => prepareTopics(kafka, [...projection.topics, projection.deadLetterTopic], partitions, (level, message) => logger[level](message));
     return {
       module: ProjectorModule,
       imports: [HealthModule.register([...dependencyChecks(config), consumerCheck(live)]), MetricsModule],
@@ -107,18 +97,17 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async startWithRetry(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
+    const start = async () => {
+      await this.ensureTopics();
       try {
-        await this.ensureTopics();
         await this.live.start();
-        this.logger.log(`consuming ${this.live.family.topics.join(', ')} as group ${this.live.family.groupId}`);
-        return;
       } catch (error) {
-        this.logger.warn(`could not start consuming (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
         await this.live.consumer.stop().catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)));
+        throw error;
       }
-    }
+      this.logger.log(`consuming ${this.live.family.topics.join(', ')} as group ${this.live.family.groupId}`);
+    };
+    await keepTrying('start consuming', start, () => this.stopping, (level, message) => this.logger[level](message));
   }
 
   async onApplicationShutdown(): Promise<void> {

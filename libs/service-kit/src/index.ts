@@ -18,3 +18,4 @@ export { securityHeaders } from './http/security-headers';
 export { startTracing, contextFrom, currentTraceContext, inEventSpan, recordEventSpan, inSpan } from './tracing/tracing';
 export { httpTracing } from './tracing/http-tracing.middleware';
 export { FileSpanExporter, type SpanLine } from './tracing/file-span.exporter';
+export { jsonSchemaOf, problemResponse, apiKeySecuritySchemes, problemSchema } from './http/openapi';

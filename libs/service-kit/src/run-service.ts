@@ -19,9 +19,16 @@ function rateLimiterFor(redisUrl: string | undefined): RateLimiter & { close(): 
   if (!redisUrl) return Object.assign(new LocalRateLimiter(limit), { close: () => undefined });
   // Fail open fast: no queueing while disconnected, and a command that gets no answer gives up in 100 ms.
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 100, connectTimeout: 1000 });
-  void redis.connect().catch(() => undefined);
   redis.on('error', () => undefined); // the limiter lets requests through while Redis is away
-  return Object.assign(new RedisRateLimiter(redis, limit), { close: () => redis.disconnect() });
+  const limiter = new RedisRateLimiter(redis, limit);
+  return {
+    // Connects on the first /v1 request, so services without a public API (projectors) open nothing.
+    take: (caller, now) => {
+      if (redis.status === 'wait') void redis.connect().catch(() => undefined);
+      return limiter.take(caller, now);
+    },
+    close: () => redis.disconnect(),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { Counter, register } from 'prom-client';
 import { aggregateTypes } from '@eventide/domain';
 import { isConcurrencyError, isStoreUnavailable, type StoredEvent } from '@eventide/event-store';
-import { createKafka, ensureTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
+import { createKafka, keepTrying, prepareTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
 import { EventConsumer, type Chunk } from '@eventide/projections';
 import { isDependencyDown } from '@eventide/service-kit';
 import { AttemptBudget } from './attempt-budget';
@@ -63,42 +63,30 @@ export class FulfilmentConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   private async startWithRetries(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
+    const log = (level: 'log' | 'warn', message: string) => this.logger[level](message);
+    const start = async () => {
+      await prepareTopics(this.kafka, [this.topic], this.options.partitions, log);
+      const consumer = new EventConsumer({
+        kafka: this.kafka,
+        groupId: this.groupId,
+        topics: [this.topic],
+        handle: (chunk) => this.handleChunk(chunk),
+        // Each order is several commands: small chunks keep heartbeats (sent between chunks) well
+        // inside the session timeout, so a slow chunk does not get this member evicted mid-work.
+        chunkSize: 50,
+        log: (level, message) => this.logger[level](message),
+      });
+      this.consumer = consumer;
       try {
-        await this.ensureTopic();
-        const consumer = new EventConsumer({
-          kafka: this.kafka,
-          groupId: this.groupId,
-          topics: [this.topic],
-          handle: (chunk) => this.handleChunk(chunk),
-          // Each order is several commands: small chunks keep heartbeats (sent between chunks) well
-          // inside the session timeout, so a slow chunk does not get this member evicted mid-work.
-          chunkSize: 50,
-          log: (level, message) => this.logger[level](message),
-        });
-        this.consumer = consumer;
         await consumer.start();
-        this.logger.log(`order fulfilment consuming ${this.topic} as ${this.groupId}`);
-        return;
       } catch (error) {
-        await this.consumer?.stop().catch(() => undefined);
+        await consumer.stop().catch(() => undefined);
         this.consumer = undefined;
-        this.logger.warn(`cannot start order fulfilment yet (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}; retrying`);
-        const until = Date.now() + Math.min(30_000, 500 * 2 ** attempt);
-        while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        throw error;
       }
-    }
-  }
-
-  private async ensureTopic(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const [report] = await ensureTopics(admin, [this.topic], this.options.partitions);
-      if (report?.mismatch) this.logger.warn(`topic ${report.topic} ${report.mismatch}`);
-    } finally {
-      await admin.disconnect();
-    }
+      this.logger.log(`order fulfilment consuming ${this.topic} as ${this.groupId}`);
+    };
+    await keepTrying('start order fulfilment', start, () => this.stopping, log);
   }
 
   private async handleChunk(chunk: Chunk): Promise<void> {

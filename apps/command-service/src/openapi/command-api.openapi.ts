@@ -1,17 +1,8 @@
-import { z } from 'zod';
-import { problemTypes } from '@eventide/service-kit';
+import { type z } from 'zod';
+import { apiKeySecuritySchemes, jsonSchemaOf, problemResponse, problemSchema } from '@eventide/service-kit';
 import * as bodies from '../commands/request-schemas';
 
 type Json = Record<string, unknown>;
-
-const schemaOf = (schema: z.ZodType): Json => {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  delete json['$schema'];
-  return json;
-};
-
-const problemRef = { $ref: '#/components/schemas/Problem' };
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } });
 
 const commonErrors = {
   '400': problemResponse('Malformed JSON, invalid or unknown fields, operators in place of values; `errors` lists each field'),
@@ -29,7 +20,7 @@ const headers = [
   { name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'Carried into every event the command causes' },
   { name: 'traceparent', in: 'header', required: false, schema: { type: 'string' }, description: 'W3C trace context, carried through Kafka headers' },
 ];
-const idParam = { name: 'id', in: 'path', required: true, schema: schemaOf(bodies.idSchema) };
+const idParam = { name: 'id', in: 'path', required: true, schema: jsonSchemaOf(bodies.idSchema) };
 
 function command(summary: string, body: z.ZodType, created: boolean, withId: boolean, extraErrors: Json = {}): Json {
   return {
@@ -37,7 +28,7 @@ function command(summary: string, body: z.ZodType, created: boolean, withId: boo
       summary,
       security: [{ apiKey: [] }, { bearer: [] }],
       parameters: withId ? [idParam, ...headers] : headers,
-      requestBody: { required: true, content: { 'application/json': { schema: schemaOf(body) } } },
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(body) } } },
       responses: {
         [created ? '201' : '200']: { description: created ? 'Created' : 'Done', content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandResult' } } } },
         ...commonErrors,
@@ -64,26 +55,14 @@ export function commandApiDocument(): Json {
       '/v1/orders/{id}/cancel': command('Cancel an order that is not paid', bodies.cancelOrderBody, false, true),
     },
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: apiKeySecuritySchemes,
       schemas: {
         CommandResult: {
           type: 'object',
           required: ['id', 'version', 'consistencyToken'],
           properties: { id: { type: 'string' }, version: { type: 'integer', minimum: 1 }, consistencyToken: { type: 'string' } },
         },
-        Problem: {
-          type: 'object',
-          required: ['type', 'title', 'status'],
-          properties: {
-            type: { type: 'string', enum: Object.keys(problemTypes).map((k) => `https://eventide.dev/problems/${k}`) },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            instance: { type: 'string' },
-            reason: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-          },
-        },
+        Problem: problemSchema({ reason: { type: 'string' } }),
       },
     },
   };

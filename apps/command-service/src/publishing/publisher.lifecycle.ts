@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import { Gauge } from 'prom-client';
 import { aggregateTypes } from '@eventide/domain';
 import type { MongoEventStore } from '@eventide/event-store';
-import { createKafka, ensureTopics, MongoLease, OutboxPublisher, topicFor, type KafkaSettings } from '@eventide/messaging';
+import { createKafka, keepTrying, prepareTopics, MongoLease, OutboxPublisher, topicFor, type KafkaSettings } from '@eventide/messaging';
 
 /** What the backlog gauges read; set by the lifecycle (gauges are registered once per process). */
 const backlogSource: { store?: MongoEventStore; publisher?: OutboxPublisher } = {};
@@ -85,31 +85,9 @@ export class PublisherLifecycle implements OnApplicationBootstrap, OnApplication
   }
 
   private async ensureTopicsThenPublish(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.ensureTopics();
-        this.publisher.start();
-        return;
-      } catch (error) {
-        this.logger.warn(`cannot prepare the Kafka topics yet (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}; retrying`);
-        const until = Date.now() + Math.min(30_000, 500 * 2 ** attempt);
-        while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  }
-
-  private async ensureTopics(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const reports = await ensureTopics(admin, Object.values(aggregateTypes).map((t) => topicFor(t)), this.partitions);
-      for (const r of reports) {
-        if (r.mismatch) this.logger.warn(`topic ${r.topic} ${r.mismatch}; events still flow, but the partition count is not what is configured`);
-        else if (r.created) this.logger.log(`created topic ${r.topic} with ${r.partitions} partitions`);
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    const log = (level: 'log' | 'warn', message: string) => this.logger[level](message);
+    const topics = Object.values(aggregateTypes).map((t) => topicFor(t));
+    if (await keepTrying('prepare the Kafka topics', () => prepareTopics(this.kafka, topics, this.partitions, log), () => this.stopping, log)) this.publisher.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { idSchema, problemTypes } from '@eventide/service-kit';
+import { type z } from 'zod';
+import { apiKeySecuritySchemes, idSchema, jsonSchemaOf, problemResponse, problemSchema } from '@eventide/service-kit';
 import { DEFAULT_CONSISTENCY_TIMEOUT_MS, MAX_CONSISTENCY_TIMEOUT_MS } from '../consistency/consistent-read';
 import { historyQuery } from '../history/history.query';
 import { customerOrdersQuery } from '../orders/orders.query';
@@ -8,14 +8,7 @@ import * as wire from './wire-schemas';
 
 type Json = Record<string, unknown>;
 
-const schemaOf = (schema: z.ZodType): Json => {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  delete json['$schema'];
-  return json;
-};
-
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
-const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema: schemaOf(schema) } } });
+const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema: jsonSchemaOf(schema) } } });
 
 const errors = (consistent: boolean, withId: boolean): Json => ({
   '400': problemResponse('Invalid id, unknown or repeated query parameter, operator in place of a value, malformed cursor or consistency token (also a token of another tenant); `errors` lists each field'),
@@ -32,9 +25,9 @@ const consistencyHeaders = [
   header('X-Consistency-Timeout-Ms', { type: 'integer', minimum: 1, maximum: MAX_CONSISTENCY_TIMEOUT_MS, default: DEFAULT_CONSISTENCY_TIMEOUT_MS }, 'How long to wait for the token before answering 504'),
 ];
 const ifNoneMatch = header('If-None-Match', { type: 'string', example: '"3"' }, 'The ETag you hold: 304 without a body when it is still current');
-const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: schemaOf(idSchema) });
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: jsonSchemaOf(idSchema) });
 /** One query parameter per field of a strict query schema. */
-const queryParams = (schema: z.ZodObject) => Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'query', required: false, schema: schemaOf(field as z.ZodType) }));
+const queryParams = (schema: z.ZodObject) => Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'query', required: false, schema: jsonSchemaOf(field as z.ZodType) }));
 const etagHeaders = { ETag: { schema: { type: 'string' }, description: 'The version, quoted' }, 'Cache-Control': { schema: { type: 'string', example: 'private, no-cache' } } };
 
 interface Route {
@@ -95,25 +88,15 @@ export function queryApiDocument(): Json {
       '/v1/customers/{customerId}/orders': get({ summary: "A customer's orders, newest first", parameters: [pathParam('customerId'), ...queryParams(customerOrdersQuery)], response: ok(wire.customerOrdersPageWire), consistent: true, withId: false }),
     },
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: apiKeySecuritySchemes,
       schemas: {
-        Problem: {
-          type: 'object',
-          required: ['type', 'title', 'status'],
-          properties: {
-            type: { type: 'string', enum: Object.keys(problemTypes).map((k) => `https://eventide.dev/problems/${k}`) },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            instance: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-            projection: { type: 'string', description: '504 only: the projection that lags' },
-            requiredVersion: { type: 'integer' },
-            appliedVersion: { type: 'integer' },
-            versionsBehind: { type: 'integer' },
-            waitedMs: { type: 'integer' },
-          },
-        },
+        Problem: problemSchema({
+          projection: { type: 'string', description: '504 only: the projection that lags' },
+          requiredVersion: { type: 'integer' },
+          appliedVersion: { type: 'integer' },
+          versionsBehind: { type: 'integer' },
+          waitedMs: { type: 'integer' },
+        }),
       },
     },
   };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The response bodies of the gateway as zod schemas, for the OpenAPI document (the mappers'
- * interfaces are the code-side twin; the mapper unit tests check answers against these).
+ * The response bodies of the gateway as zod schemas: the OpenAPI document is built from them and
+ * the mappers' types are inferred from them, so the two cannot drift.
  */
 const money = z.number().describe('Money: a number with at most two decimals');
 const instant = z.string().describe('ISO-8601 date-time, as stored');

@@ -1,29 +1,12 @@
-import { moneyToWire, type CustomerOrderDoc, type Money, type OrderDetailsDoc, type OrderStatus } from '@eventide/domain';
+import { moneyToWire, type CustomerOrderDoc, type Money, type OrderDetailsDoc } from '@eventide/domain';
+import type { z } from 'zod';
+import type { customerOrdersPageWire, orderDetailsWire } from '../openapi/wire-schemas';
 
-/** OrderDetails on the wire: money as numbers with at most two decimals. */
-export interface OrderDetails {
-  id: string;
-  customerId: string;
-  status: OrderStatus;
-  lines: { productId: string; quantity: number; unitPrice: number; lineTotal: number }[];
-  total: number;
-  placedAt: string;
-  updatedAt: string;
-  rejectionReason?: string;
-  cancellationReason?: string;
-  payment?: { paymentId: string; amount: number; capturedAt: string };
-  version: number;
-}
-
+/** OrderDetails on the wire (the OpenAPI schema is the one definition): money with at most two decimals. */
+export type OrderDetails = z.infer<typeof orderDetailsWire>;
 /** One order of a customer's order history on the wire. */
-export interface CustomerOrderItem {
-  orderId: string;
-  status: OrderStatus;
-  total: number;
-  lineCount: number;
-  placedAt: string;
-  updatedAt: string;
-}
+export type CustomerOrderItem = z.infer<typeof customerOrdersPageWire>['items'][number];
+
 
 const wire = (minor: number): number => moneyToWire(minor as Money);
 

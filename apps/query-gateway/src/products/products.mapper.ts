@@ -1,35 +1,16 @@
 import { moneyToWire, type Money, type ProductDetailsDoc, type ProductState, type ProductSummaryDoc } from '@eventide/domain';
 import type { StoredEvent } from '@eventide/event-store';
+import type { z } from 'zod';
+import type { productDetailsWire, productPageWire, productStockWire } from '../openapi/wire-schemas';
+import { redisInteger } from '../read-models/redis-values';
 
-/** ProductDetails on the wire: money as a number with at most two decimals. */
-export interface ProductDetails {
-  id: string;
-  name: string;
-  description: string;
-  price: number;
-  availableStock: number;
-  reservedStock: number;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
+/** ProductDetails on the wire (the OpenAPI schema is the one definition): money with at most two decimals. */
+export type ProductDetails = z.infer<typeof productDetailsWire>;
 /** One row of the product list on the wire. */
-export interface ProductSummaryItem {
-  id: string;
-  name: string;
-  price: number;
-  availableStock: number;
-  createdAt: string;
-}
-
+export type ProductSummaryItem = z.infer<typeof productPageWire>['items'][number];
 /** Live stock of a product on the wire. */
-export interface ProductStock {
-  id: string;
-  availableStock: number;
-  reservedStock: number;
-  version: number;
-}
+export type ProductStock = z.infer<typeof productStockWire>;
+
 
 /** A `product-details` document (with its version) as the API shows it. */
 export function toProductDetails(doc: ProductDetailsDoc & { version: number }): ProductDetails {
@@ -65,13 +46,8 @@ export function toProductSummaryItem(doc: ProductSummaryDoc): ProductSummaryItem
   return { id, name, price: moneyToWire(price as Money), availableStock, createdAt };
 }
 
-const count = (value: string | undefined): number => {
-  const n = Number(value ?? 0);
-  return Number.isSafeInteger(n) ? n : 0;
-};
-
 /** The Redis stock hash (all strings) as numbers; undefined when the hash is empty (unknown product). */
 export function toProductStock(id: string, hash: Record<string, string>): ProductStock | undefined {
   if (Object.keys(hash).length === 0) return undefined;
-  return { id, availableStock: count(hash['availableStock']), reservedStock: count(hash['reservedStock']), version: count(hash['version']) };
+  return { id, availableStock: redisInteger(hash['availableStock']), reservedStock: redisInteger(hash['reservedStock']), version: redisInteger(hash['version']) };
 }

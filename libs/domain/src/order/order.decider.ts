@@ -3,7 +3,7 @@ import { MAX_MINOR_UNITS, moneyFromMinorUnits, multiplyMoney } from '../money';
 import { ensureValid, isIntegerAtLeast, isNonBlank, isPositiveMoney, refuse } from '../shared/command-guards';
 import { type CancelOrder, type CapturePayment, type OrderCommand, type PlaceOrder, type RejectOrder } from './order.commands';
 import { type OrderEvent, type OrderLine } from './order.events';
-import { type OrderState, type OrderStatus, type PlacedOrderState } from './order.state';
+import { orderStatusAfter, type OrderState, type OrderStatus, type PlacedOrderState } from './order.state';
 
 /** Most lines one order may hold. */
 export const MAX_ORDER_LINES = 100;
@@ -112,13 +112,11 @@ function evolve(state: OrderState, event: OrderEvent): OrderState {
       return { status: 'pending', customerId, lines: lines.map((line) => ({ ...line })), total };
     }
     case 'OrderConfirmed':
-      return withStatus(state, 'confirmed');
     case 'OrderRejected':
-      return withStatus(state, 'rejected');
-    case 'PaymentCaptured':
-      return state.status === 'none' ? state : { ...state, status: 'paid', paymentId: event.data.paymentId };
     case 'OrderCancelled':
-      return withStatus(state, 'cancelled');
+      return withStatus(state, orderStatusAfter[event.type]);
+    case 'PaymentCaptured':
+      return state.status === 'none' ? state : { ...state, status: orderStatusAfter[event.type], paymentId: event.data.paymentId };
     default:
       return assertNever(event, 'order event');
   }

@@ -1,5 +1,5 @@
 import { type Money } from '../money';
-import { type OrderLine } from './order.events';
+import { type OrderEvent, type OrderLine } from './order.events';
 
 /** Where a placed order stands. `rejected`, `paid` and `cancelled` are final. */
 export type OrderStatus = 'pending' | 'confirmed' | 'rejected' | 'paid' | 'cancelled';
@@ -16,3 +16,12 @@ export type PlacedOrderState = {
 
 /** The state folded from an order stream. */
 export type OrderState = { status: 'none' } | PlacedOrderState;
+
+/** The status each event leaves an order in: the one place the order lifecycle's statuses are named. */
+export const orderStatusAfter = {
+  OrderPlaced: 'pending',
+  OrderConfirmed: 'confirmed',
+  OrderRejected: 'rejected',
+  PaymentCaptured: 'paid',
+  OrderCancelled: 'cancelled',
+} as const satisfies { [K in OrderEvent['type']]: OrderStatus };

@@ -1,7 +1,7 @@
 import { assertNever, type DocumentProjection } from '@eventide/util';
 import { aggregateTypes } from '../aggregate-types';
 import { orderEventTypes } from '../order/order.events';
-import { type OrderStatus } from '../order/order.state';
+import { orderStatusAfter, type OrderStatus } from '../order/order.state';
 import { asOrderEvent, requireDoc, requireNoDoc } from './projected-event.guards';
 
 /** One order in a customer's order history; money in minor units, dates ISO-8601. */
@@ -17,12 +17,6 @@ export interface CustomerOrderDoc {
 
 const view = 'customer-orders';
 
-const statusAfter = {
-  OrderConfirmed: 'confirmed',
-  OrderRejected: 'rejected',
-  PaymentCaptured: 'paid',
-  OrderCancelled: 'cancelled',
-} as const satisfies Record<string, OrderStatus>;
 
 /** A customer's order history, newest first, one document per order. */
 export const customerOrders: DocumentProjection<CustomerOrderDoc> = {
@@ -37,7 +31,7 @@ export const customerOrders: DocumentProjection<CustomerOrderDoc> = {
       requireNoDoc(doc, projected, view);
       const { customerId, lines, total } = event.data;
       const orderId = projected.metadata.aggregateId;
-      return { orderId, customerId, status: 'pending', total, lineCount: lines.length, placedAt: at, updatedAt: at };
+      return { orderId, customerId, status: orderStatusAfter.OrderPlaced, total, lineCount: lines.length, placedAt: at, updatedAt: at };
     }
     const current = requireDoc(doc, projected, view);
     switch (event.type) {
@@ -45,7 +39,7 @@ export const customerOrders: DocumentProjection<CustomerOrderDoc> = {
       case 'OrderRejected':
       case 'PaymentCaptured':
       case 'OrderCancelled':
-        return { ...current, status: statusAfter[event.type], updatedAt: at };
+        return { ...current, status: orderStatusAfter[event.type], updatedAt: at };
       default:
         return assertNever(event, 'order event');
     }

@@ -1,6 +1,7 @@
 import { assertNever, type RedisProjection } from '@eventide/util';
 import { aggregateTypes } from '../aggregate-types';
 import { orderEventTypes } from '../order/order.events';
+import { orderStatusAfter } from '../order/order.state';
 import { asOrderEvent } from './projected-event.guards';
 import { LATEST_ORDERS_KEPT, redisKeys } from './redis-keys';
 
@@ -23,19 +24,16 @@ export const latestOrders: RedisProjection = {
         if (Number.isNaN(score)) throw new Error(`latest-orders: invalid timestamp ${placedAt} on ${event.type}`);
         const { customerId, total } = event.data;
         return [
-          { op: 'hset', key, values: { id, customerId, total, status: 'pending', placedAt } },
+          { op: 'hset', key, values: { id, customerId, total, status: orderStatusAfter[event.type], placedAt } },
           { op: 'zadd', key: redisKeys.latestOrders, member: id, score },
           { op: 'ztrim', key: redisKeys.latestOrders, keep: LATEST_ORDERS_KEPT },
         ];
       }
       case 'OrderConfirmed':
-        return [{ op: 'hset', key, values: { status: 'confirmed' } }];
       case 'OrderRejected':
-        return [{ op: 'hset', key, values: { status: 'rejected' } }];
       case 'PaymentCaptured':
-        return [{ op: 'hset', key, values: { status: 'paid' } }];
       case 'OrderCancelled':
-        return [{ op: 'hset', key, values: { status: 'cancelled' } }];
+        return [{ op: 'hset', key, values: { status: orderStatusAfter[event.type] } }];
       default:
         return assertNever(event, 'order event');
     }

@@ -1,7 +1,7 @@
 import { assertNever, type DocumentProjection } from '@eventide/util';
 import { aggregateTypes } from '../aggregate-types';
 import { orderEventTypes } from '../order/order.events';
-import { type OrderStatus } from '../order/order.state';
+import { orderStatusAfter, type OrderStatus } from '../order/order.state';
 import { asOrderEvent, requireDoc, requireNoDoc } from './projected-event.guards';
 
 /** One line of an order as shown; money in minor units. */
@@ -43,7 +43,7 @@ export const orderDetails: DocumentProjection<OrderDetailsDoc> = {
       return {
         id: projected.metadata.aggregateId,
         customerId,
-        status: 'pending',
+        status: orderStatusAfter.OrderPlaced,
         lines: lines.map(({ productId, quantity, unitPrice, lineTotal }) => ({ productId, quantity, unitPrice, lineTotal })),
         total,
         placedAt: at,
@@ -53,15 +53,15 @@ export const orderDetails: DocumentProjection<OrderDetailsDoc> = {
     const current = requireDoc(doc, projected, view);
     switch (event.type) {
       case 'OrderConfirmed':
-        return { ...current, status: 'confirmed', updatedAt: at };
+        return { ...current, status: orderStatusAfter[event.type], updatedAt: at };
       case 'OrderRejected':
-        return { ...current, status: 'rejected', rejectionReason: event.data.reason, updatedAt: at };
+        return { ...current, status: orderStatusAfter[event.type], rejectionReason: event.data.reason, updatedAt: at };
       case 'PaymentCaptured': {
         const { paymentId, amount } = event.data;
-        return { ...current, status: 'paid', payment: { paymentId, amount, capturedAt: at }, updatedAt: at };
+        return { ...current, status: orderStatusAfter[event.type], payment: { paymentId, amount, capturedAt: at }, updatedAt: at };
       }
       case 'OrderCancelled':
-        return { ...current, status: 'cancelled', cancellationReason: event.data.reason, updatedAt: at };
+        return { ...current, status: orderStatusAfter[event.type], cancellationReason: event.data.reason, updatedAt: at };
       default:
         return assertNever(event, 'order event');
     }
