@@ -1,6 +1,6 @@
 export { partitionForKey } from './partitioner';
-export { kafkaSettingsFromEnv, createKafka, type KafkaSettings } from './kafka-config';
-export { topicFor, ensureTopics, type TopicReport } from './topics';
+export { kafkaSettingsFromEnv, createKafka, kafkaEnv, type KafkaSettings } from './kafka-config';
+export { topicFor, consumerGroupFor, ensureTopics, type TopicReport } from './topics';
 export { toKafkaMessage, fromKafkaMessage, UndecodableMessageError, type EventEnvelope } from './event-envelope';
 export { MongoLease } from './lease';
 export { OutboxPublisher, type Outbox, type PendingCommit, type PublisherOptions } from './outbox-publisher';

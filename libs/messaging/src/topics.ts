@@ -5,6 +5,11 @@ export function topicFor(aggregateType: string, prefix = process.env['KAFKA_TOPI
   return `${prefix}${aggregateType}.events`;
 }
 
+/** A consumer group's id: `<prefix><name>`, e.g. `eventide.projector-mongo` or `eventide.order-fulfilment`. */
+export function consumerGroupFor(name: string, prefix = process.env['KAFKA_GROUP_PREFIX'] ?? 'eventide.'): string {
+  return `${prefix}${name}`;
+}
+
 export interface TopicReport {
   topic: string;
   created: boolean;

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { EventSchemaRegistry, MongoEventStore, StoredEvent } from '@eventide/event-store';
-import { topicFor } from '@eventide/messaging';
+import { consumerGroupFor, topicFor } from '@eventide/messaging';
 import { deadLetterTopic } from './dead-letters';
 import { GenerationRegistry, writeGenerations, type GenerationsDoc } from './generation-registry';
 import { byStream, ProjectionProcessor, type ProcessResult } from './projection-processor';
@@ -59,7 +59,7 @@ export class ProjectionFamily {
   constructor(readonly options: ProjectionFamilyOptions) {
     const { definition } = options;
     this.name = definition.name;
-    this.groupId = options.groupId ?? `${process.env['KAFKA_GROUP_PREFIX'] ?? 'eventide.'}${definition.name}`;
+    this.groupId = options.groupId ?? consumerGroupFor(definition.name);
     this.topics = definition.aggregateTypes.map(options.topicFor ?? ((t) => topicFor(t)));
     this.deadLetterTopic = options.deadLetterTopic ?? deadLetterTopic(definition.name);
     this.registry = new GenerationRegistry(options.db);

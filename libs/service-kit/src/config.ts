@@ -1,3 +1,4 @@
+import { kafkaEnv } from '@eventide/messaging';
 import type { Dependency, ServiceDescriptor } from './service-catalogue';
 
 /** The environment variable through which a service finds each dependency. */
@@ -8,7 +9,9 @@ export const dependencyEnv: Record<Dependency, 'KAFKA_BROKERS' | 'MONGO_URL' | '
 };
 
 /** Variables every service may read besides its port and its dependencies. */
-export const commonServiceEnv = ['API_KEYS', 'BIND_HOST', 'NODE_ENV', 'MONGO_DB', 'KAFKA_PARTITIONS', 'KAFKA_TOPIC_PREFIX', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'SNAPSHOT_EVERY', 'PUBLISHER_ENABLED', 'FULFILMENT_ENABLED', 'KAFKA_GROUP_PREFIX', 'PROJECTOR_CONCURRENCY', 'PROJECTOR_CHUNK_SIZE', 'PROJECTOR_ATTEMPTS', 'RATE_LIMIT_RPS', 'EVENTIDE_TRACE_FILE', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const;
+export const commonServiceEnv = [
+  ...kafkaEnv.filter((name) => name !== 'KAFKA_BROKERS'),
+  'API_KEYS', 'BIND_HOST', 'NODE_ENV', 'MONGO_DB', 'KAFKA_PARTITIONS', 'KAFKA_TOPIC_PREFIX', 'SNAPSHOT_EVERY', 'PUBLISHER_ENABLED', 'FULFILMENT_ENABLED', 'KAFKA_GROUP_PREFIX', 'PROJECTOR_CONCURRENCY', 'PROJECTOR_CHUNK_SIZE', 'PROJECTOR_ATTEMPTS', 'RATE_LIMIT_RPS', 'EVENTIDE_TRACE_FILE', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

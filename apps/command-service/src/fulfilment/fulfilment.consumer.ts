@@ -3,7 +3,10 @@ import type { Kafka } from 'kafkajs';
 import { Counter, register } from 'prom-client';
 import { aggregateTypes } from '@eventide/domain';
 import { isConcurrencyError, isStoreUnavailable, type StoredEvent } from '@eventide/event-store';
-import { createKafka, keepTrying, prepareTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
+import { consumerGroupFor, createKafka, keepTrying, prepareTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
+
+/** The fulfilment process manager's consumer group, without the prefix. */
+export const FULFILMENT_GROUP = 'order-fulfilment';
 import { EventConsumer, type Chunk } from '@eventide/projections';
 import { isDependencyDown } from '@eventide/service-kit';
 import { AttemptBudget } from './attempt-budget';
@@ -49,7 +52,7 @@ export class FulfilmentConsumer implements OnApplicationBootstrap, OnApplication
     private readonly options: FulfilmentConsumerOptions,
   ) {
     this.kafka = createKafka(options.kafkaSettings, (level, message) => this.logger[level](message));
-    this.groupId = options.groupId ?? `${process.env['KAFKA_GROUP_PREFIX'] ?? 'eventide.'}order-fulfilment`;
+    this.groupId = options.groupId ?? consumerGroupFor(FULFILMENT_GROUP);
   }
 
   onApplicationBootstrap(): void {

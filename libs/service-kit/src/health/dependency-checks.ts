@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { createKafka, kafkaSettingsFromEnv, type KafkaSettings } from '@eventide/messaging';
 import { MongoClient } from 'mongodb';
 import Redis from 'ioredis';
 import type { ServiceConfig } from '../config';
@@ -38,8 +39,9 @@ export function redisCheck(url: string): DependencyCheck {
   };
 }
 
-export function kafkaCheck(brokers: string[]): DependencyCheck {
-  const kafka = new Kafka({ clientId: 'readiness', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 } });
+/** Asks the cluster for its brokers over the same TLS and SASL settings the service's own clients use. */
+export function kafkaCheck(settings: KafkaSettings): DependencyCheck {
+  const kafka = createKafka(settings, undefined, { connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 } });
   let admin: Admin | undefined;
   return {
     name: 'kafka',
@@ -62,9 +64,9 @@ export function kafkaCheck(brokers: string[]): DependencyCheck {
 }
 
 /** The checks for every dependency a service's configuration names. */
-export function dependencyChecks(config: ServiceConfig): DependencyCheck[] {
+export function dependencyChecks(config: ServiceConfig, env: NodeJS.ProcessEnv = process.env): DependencyCheck[] {
   const checks: DependencyCheck[] = [];
-  if (config.kafkaBrokers) checks.push(kafkaCheck(config.kafkaBrokers));
+  if (config.kafkaBrokers) checks.push(kafkaCheck({ ...kafkaSettingsFromEnv('readiness', env), brokers: config.kafkaBrokers }));
   if (config.mongoUrl) checks.push(mongoCheck(config.mongoUrl));
   if (config.redisUrl) checks.push(redisCheck(config.redisUrl));
   return checks;

@@ -20,7 +20,7 @@ async function appWith(checks: DependencyCheck[]): Promise<{ app: INestApplicati
 describe('health endpoints against real servers', () => {
   it('is live and ready when Kafka, MongoDB and Redis all answer', async () => {
     const { app, url } = await appWith([
-      kafkaCheck(requireEnv('KAFKA_BROKERS').split(',')),
+      kafkaCheck({ clientId: 'readiness', brokers: requireEnv('KAFKA_BROKERS').split(','), ssl: false }),
       mongoCheck(requireEnv('MONGO_URL')),
       redisCheck(requireEnv('REDIS_URL')),
     ]);
