@@ -1,21 +1,26 @@
 // Compiles one app and every library it can reach into dist/apps/<app>, keeping the workspace layout
 // so relative imports (SWC rewrites the @eventide/* aliases to relative paths) resolve at run time.
 // Type checking is the `typecheck` target's job; this only transpiles, which keeps builds to seconds.
+//
+// `--image <dir>` compiles every app and library into one tree with `run.js`, the container's entry
+// point (`node run.js <app> [args]`): the tree the Dockerfile ships.
 import { transformFile } from '@swc/core';
-import { mkdir, rm, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { workspaceRoot, swcOptions } = require('./swc-options.cjs');
 
-const app = process.argv[2];
-if (!app) {
-  console.error('usage: node tools/build/build-app.mjs <app-name>');
+const [first, second] = process.argv.slice(2);
+const image = first === '--image';
+if (!first || (image && !second)) {
+  console.error('usage: node tools/build/build-app.mjs <app-name> | --image <out-dir>');
   process.exit(2);
 }
-const outDir = join(workspaceRoot, 'dist', 'apps', app);
-const sourceRoots = [join('apps', app, 'src'), 'libs'];
+const app = image ? 'image' : first;
+const outDir = image ? join(workspaceRoot, second) : join(workspaceRoot, 'dist', 'apps', app);
+const sourceRoots = image ? ['apps', 'libs'] : [join('apps', app, 'src'), 'libs'];
 const isSource = (file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.spec\.ts$/.test(file) && !file.includes('__fixtures__');
 
 async function* walk(dir) {
@@ -38,4 +43,5 @@ for (const root of sourceRoots) {
     count += 1;
   }
 }
+if (image) await copyFile(join(workspaceRoot, 'tools', 'build', 'image-entry.cjs'), join(outDir, 'run.js'));
 console.log(`built ${app}: ${count} files -> ${relative(workspaceRoot, outDir)}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { infraSettings } from '@eventide/local-infra';
@@ -9,6 +9,9 @@ import { commonServiceEnv, dependencyEnv, healthPaths, serviceCatalogue, service
 interface ComposeService {
   image?: string;
   build?: { context: string; args?: Record<string, string> };
+  command?: string[];
+  entrypoint?: string[];
+  profiles?: string[];
   environment?: Record<string, string | number>;
   ports?: string[];
   expose?: string[];
@@ -21,8 +24,10 @@ const compose = parse(readFileSync(join(workspaceRoot, 'docker-compose.yml'), 'u
 const dockerfile = readFileSync(join(workspaceRoot, 'Dockerfile'), 'utf8');
 
 describe('docker-compose.yml', () => {
-  it('runs exactly the catalogue services plus Kafka, MongoDB and Redis', () => {
-    expect(Object.keys(compose.services).sort()).toEqual([...serviceNames, 'kafka', 'mongo', 'redis'].sort());
+  it('runs exactly the catalogue services plus Kafka, MongoDB and Redis, and offers the operator CLI on demand', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([...serviceNames, 'eventide', 'kafka', 'mongo', 'redis'].sort());
+    expect(compose.services['eventide']?.profiles).toEqual(['tools']);
+    expect(compose.services['eventide']?.entrypoint?.slice(-2)).toEqual(['run.js', 'operator-cli']);
   });
 
   it.each(['kafka', 'mongo', 'redis'])('gives %s a healthcheck so services can wait for it', (name) => {
@@ -34,8 +39,10 @@ describe('docker-compose.yml', () => {
     const service = compose.services[name] as ComposeService;
     const env = service.environment ?? {};
 
-    it('is built from the project Dockerfile for this app', () => {
-      expect(service.build).toEqual({ context: '.', args: { APP: name } });
+    it('runs this app from the one project image', () => {
+      expect(service.build).toEqual({ context: '.' });
+      expect(service.image).toBe('eventide:local');
+      expect(service.command).toEqual([name]);
     });
 
     it('listens where its healthcheck looks, on its own port variable', () => {
@@ -64,9 +71,28 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds with the same build script as npm start and runs as a non-root user', () => {
-    expect(dockerfile).toContain('node tools/build/build-app.mjs "$APP"');
-    expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain('npm ci --no-audit');
+  const stages = [...dockerfile.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => ({ base: m[1], name: m[2] }));
+
+  it('builds in stages from the pinned Node LTS base and ships only the runtime stage', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:26-[a-z]+-slim$/m);
+    expect(stages.map((s) => s.name)).toEqual(['build', 'production-dependencies', 'runtime']);
+    expect(stages.every((s) => s.base === '${NODE_IMAGE}')).toBe(true);
+  });
+
+  it('compiles with the same build script as npm start and installs from the lockfile', () => {
+    expect(dockerfile).toContain('node tools/build/build-app.mjs --image dist/image');
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('runs as the unprivileged node user, with an exec-form entry point that receives SIGTERM', () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^ENTRYPOINT \["node", "--enable-source-maps", "run.js"\]$/m);
+  });
+
+  it('copies only paths that exist in the repository', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] as string).split(' '));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect([source, existsSync(join(workspaceRoot, source))]).toEqual([source, true]);
   });
 });
