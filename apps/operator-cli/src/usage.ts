@@ -28,8 +28,9 @@ Environment:
   MONGO_URL              MongoDB connection string (every command)
   MONGO_DB               database name (default: eventide)
   KAFKA_BROKERS          comma-separated brokers (status, rebuild, reset)
-  KAFKA_SSL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
-                         secured Kafka clusters
+  KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE,
+  KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
+                         secured Kafka clusters (TLS with a private CA or client certificate, SASL)
   KAFKA_TOPIC_PREFIX     topic prefix (default: eventide.)
   KAFKA_GROUP_PREFIX     consumer group prefix (default: eventide.)
   REDIS_URL              Redis connection string (projector-redis: rebuild, dlq replay/skip)

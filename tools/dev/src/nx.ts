@@ -20,6 +20,14 @@ export function runNx(args: string[], env: NodeJS.ProcessEnv = {}): Promise<numb
   });
 }
 
+/** Where `buildApps` puts the tree the container image ships: every app, the libraries and `run.js`. */
+export const imageDir = join('dist', 'image');
+
+/** Compiles every app into the image tree (`node dist/image/run.js <app>` starts one). Resolves with the exit code. */
 export function buildApps(): Promise<number> {
-  return runNx(['run-many', '-t', 'build', '--projects=tag:type:app', '--output-style=static']);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(workspaceRoot, 'tools', 'build', 'build-app.mjs'), '--image', imageDir], { cwd: workspaceRoot, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
 }

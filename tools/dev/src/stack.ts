@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatSeconds, infraSettings, isPortOpen, progressFor, stopProcess } from '@eventide/local-infra';
 import { healthPaths, serviceCatalogue, serviceNames, type ServiceName } from '@eventide/service-kit';
+import { imageDir } from './nx';
 
 export interface RunningService {
   name: ServiceName;
@@ -53,6 +54,7 @@ export async function startServices(env: NodeJS.ProcessEnv, options: { echo: boo
   const logDir = join(stateDir, 'logs');
   await mkdir(logDir, { recursive: true });
   const running: RunningService[] = [];
+  const imageEntry = join(workspaceRoot, imageDir, 'run.js');
   try {
     for (const name of serviceNames) {
       const descriptor = serviceCatalogue[name];
@@ -60,10 +62,10 @@ export async function startServices(env: NodeJS.ProcessEnv, options: { echo: boo
       if (await isPortOpen(port)) {
         throw new Error(`port ${port} for ${name} is already in use; stop what holds it or set ${descriptor.portEnv}`);
       }
-      const main = join(workspaceRoot, 'dist', 'apps', name, 'apps', name, 'src', 'main.js');
       const logFile = join(logDir, `${name}.log`);
       const log = createWriteStream(logFile, { flags: 'w' });
-      const child = spawn(process.execPath, ['--enable-source-maps', main], {
+      // The container's own entry point and tree, so what runs here is what the image runs.
+      const child = spawn(process.execPath, ['--enable-source-maps', imageEntry, name], {
         cwd: workspaceRoot,
         // Spans of every service go to one file, for `npm run eventide -- trace <id>` (unless OTLP is set up).
         env: { EVENTIDE_TRACE_FILE: traceFile(stateDir), ...process.env, ...env, [descriptor.portEnv]: String(port) },
