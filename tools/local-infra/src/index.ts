@@ -4,3 +4,4 @@ export { infraSettings, versions, type InfraSettings } from './settings';
 export { isAlive, stopProcess } from './processes';
 export { isPortOpen } from './ports';
 export { progressFor, formatSeconds } from './log';
+export { runCommand, capture, which } from './run-command';
