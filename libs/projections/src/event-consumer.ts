@@ -45,6 +45,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * as long as this member still owns the partition; nothing is ever skipped. On stop it finishes the
  * chunk in hand, commits and leaves the group.
  */
+/**
+ * Group membership timing. A member that stops heartbeating is removed after `sessionTimeout`, which
+ * also bounds how long a chunk may take; the deploy manifests give projectors a termination grace
+ * period longer than that (checked by tools/deploy-check).
+ */
+export const consumerTimeouts = { sessionTimeout: 30_000, rebalanceTimeout: 60_000, heartbeatInterval: 3_000 } as const;
+
 export class EventConsumer {
   private readonly consumer: Consumer;
   private state: ConsumerState = 'starting';
@@ -61,9 +68,7 @@ export class EventConsumer {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      rebalanceTimeout: 60_000,
-      heartbeatInterval: 3_000,
+      ...consumerTimeouts,
       maxWaitTimeInMs: 250,
     });
     const { GROUP_JOIN, REBALANCING, CRASH, STOP } = this.consumer.events;

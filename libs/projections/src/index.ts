@@ -7,7 +7,7 @@ export { StreamExceptions, type StreamException, type ParkedInfo } from './strea
 export { DeadLetterPublisher, deadLetterTopic, type DeadLetter, type DeadLetterKind } from './dead-letters';
 export { GenerationRegistry, writeGenerations, type GenerationsDoc, type BuildingGeneration } from './generation-registry';
 export { ProjectionProcessor, byStream, type ProcessResult, type StreamInput } from './projection-processor';
-export { EventConsumer, type Chunk, type ConsumedEvent, type ConsumerState, type EventConsumerOptions } from './event-consumer';
+export { EventConsumer, consumerTimeouts, type Chunk, type ConsumedEvent, type ConsumerState, type EventConsumerOptions } from './event-consumer';
 export { ProjectionFamily, NotParkedError, type ProjectionFamilyDefinition, type ProjectionFamilyOptions, type ReplayOutcome } from './projection-family';
 export { LiveProjection, type LiveProjectionOptions, type AppliedProgress } from './live-projection';
 export { rebuild, switchGeneration, waitForAcknowledgements, unacknowledgedMembers, type RebuildOptions, type RebuildProgress, type RebuildStage } from './rebuild';

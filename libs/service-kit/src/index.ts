@@ -3,7 +3,7 @@ export { readServiceConfig, parseApiKeys, dependencyEnv, commonServiceEnv, Confi
 export { HealthModule } from './health/health.module';
 export { dependencyChecks, mongoCheck, redisCheck, kafkaCheck, type DependencyCheck } from './health/dependency-checks';
 export { assessReadiness, type ReadinessReport } from './health/readiness';
-export { runService } from './run-service';
+export { runService, httpTimeouts } from './run-service';
 export { problem, problemTypes, ProblemError, type Problem, type ProblemKind } from './http/problem';
 export { ProblemDetailsFilter, isDependencyDown, problemFor } from './http/problem.filter';
 export { ApiKeyGuard, API_KEYS, Tenant, type AuthenticatedRequest } from './http/api-key.guard';

@@ -31,6 +31,9 @@ function rateLimiterFor(redisUrl: string | undefined): RateLimiter & { close(): 
   };
 }
 
+/** A client must send its headers within `headersMs` and its whole request within `requestMs`. */
+export const httpTimeouts = { headersMs: 10_000, requestMs: 30_000 } as const;
+
 /**
  * Starts a service: reads and checks its configuration, builds its root module from it, logs JSON,
  * listens on its port, and shuts down gracefully on SIGTERM/SIGINT. A bad configuration exits
@@ -64,8 +67,8 @@ export async function runService(
     await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
     const server = app.getHttpServer() as Server;
     // A client that trickles its headers or body is cut off instead of holding a connection forever.
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
+    server.headersTimeout = httpTimeouts.headersMs;
+    server.requestTimeout = httpTimeouts.requestMs;
     server.on('close', () => {
       limiter.close();
       void tracing.shutdown().catch(() => undefined);

@@ -9,6 +9,8 @@ export interface ServiceDescriptor {
   readonly defaultPort: number;
   /** Servers it must reach to be ready. */
   readonly needs: readonly Dependency[];
+  /** Kafka consumer groups it joins, without the `KAFKA_GROUP_PREFIX`. */
+  readonly consumerGroups: readonly string[];
   /** Readiness checks besides its servers, e.g. that a projector's consumer has joined its group. */
   readonly alsoReadyWhen?: readonly 'consumer'[];
   readonly summary: string;
@@ -24,6 +26,7 @@ export const serviceCatalogue = {
     portEnv: 'GATEWAY_PORT',
     defaultPort: 3000,
     needs: ['mongo', 'redis'],
+    consumerGroups: [],
     summary: 'read API over the projections, history and temporal queries',
   },
   'command-service': {
@@ -31,6 +34,7 @@ export const serviceCatalogue = {
     portEnv: 'COMMAND_PORT',
     defaultPort: 3001,
     needs: ['mongo', 'kafka'],
+    consumerGroups: ['order-fulfilment'],
     summary: 'command API: validates, decides, appends to the event store',
   },
   'projector-mongo': {
@@ -38,6 +42,7 @@ export const serviceCatalogue = {
     portEnv: 'PROJECTOR_MONGO_PORT',
     defaultPort: 3002,
     needs: ['kafka', 'mongo'],
+    consumerGroups: ['projector-mongo'],
     alsoReadyWhen: ['consumer'],
     summary: 'projects events into the MongoDB read models',
   },
@@ -46,6 +51,7 @@ export const serviceCatalogue = {
     portEnv: 'PROJECTOR_REDIS_PORT',
     defaultPort: 3003,
     needs: ['kafka', 'redis', 'mongo'],
+    consumerGroups: ['projector-redis'],
     alsoReadyWhen: ['consumer'],
     summary: 'projects events into the Redis read models',
   },

@@ -4,11 +4,8 @@ import { Counter, register } from 'prom-client';
 import { aggregateTypes } from '@eventide/domain';
 import { isConcurrencyError, isStoreUnavailable, type StoredEvent } from '@eventide/event-store';
 import { consumerGroupFor, createKafka, keepTrying, prepareTopics, topicFor, type KafkaSettings } from '@eventide/messaging';
-
-/** The fulfilment process manager's consumer group, without the prefix. */
-export const FULFILMENT_GROUP = 'order-fulfilment';
 import { EventConsumer, type Chunk } from '@eventide/projections';
-import { isDependencyDown } from '@eventide/service-kit';
+import { isDependencyDown, serviceCatalogue } from '@eventide/service-kit';
 import { AttemptBudget } from './attempt-budget';
 import { eventsByOrder, forEachBounded } from './by-order';
 import type { FulfilmentOutcome, OrderFulfilment } from './order-fulfilment.process';
@@ -52,7 +49,7 @@ export class FulfilmentConsumer implements OnApplicationBootstrap, OnApplication
     private readonly options: FulfilmentConsumerOptions,
   ) {
     this.kafka = createKafka(options.kafkaSettings, (level, message) => this.logger[level](message));
-    this.groupId = options.groupId ?? consumerGroupFor(FULFILMENT_GROUP);
+    this.groupId = options.groupId ?? consumerGroupFor(serviceCatalogue['command-service'].consumerGroups[0] as string);
   }
 
   onApplicationBootstrap(): void {
