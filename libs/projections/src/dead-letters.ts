@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 
 /** Why a message went to the dead-letter topic. */
 export type DeadLetterKind =
@@ -28,25 +28,27 @@ export function deadLetterTopic(family: string, prefix = process.env['KAFKA_TOPI
  * acknowledge before the runtime commits past the original.
  */
 export class DeadLetterPublisher {
-  private readonly producer: Producer;
+  private producer: Producer | undefined;
   private connected: Promise<void> | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     readonly family: string,
     readonly topic = deadLetterTopic(family),
-  ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  }
+  ) {}
 
   async send(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    this.connected ??= this.producer.connect().catch((error: unknown) => {
+    // Created on the first dead letter: most replicas never need one, and nothing is set up (or
+    // logged) while the service is still being assembled.
+    this.producer ??= this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = this.producer;
+    this.connected ??= producer.connect().catch((error: unknown) => {
       this.connected = undefined;
       throw error;
     });
     await this.connected;
-    await this.producer.send({
+    await producer.send({
       topic: this.topic,
       acks: -1,
       messages: letters.map((l) => {
@@ -66,7 +68,7 @@ export class DeadLetterPublisher {
   }
 
   async close(): Promise<void> {
-    if (this.connected) await this.producer.disconnect().catch(() => undefined);
+    if (this.connected) await this.producer?.disconnect().catch(() => undefined);
     this.connected = undefined;
   }
 }

@@ -63,16 +63,18 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
     const store = new MongoEventStore(db, { schemas });
     const definition = family({ db, ...(redis ? { redis } : {}) });
     const projection = new ProjectionFamily({ definition, db, store, schemas });
-    const logger = new Logger(definition.name);
-    const kafka = createKafka(kafkaSettingsFromEnv(definition.name), (level, message) => logger[level](message));
+    // Static Logger calls resolve the application's (JSON) logger when they run; an instance made
+    // here, before the application exists, would keep Nest's default text logger for good.
+    const log = (level: 'log' | 'warn' | 'error', message: string) => Logger[level](message, definition.name);
+    const kafka = createKafka(kafkaSettingsFromEnv(definition.name), log);
     const live = new LiveProjection(projection, {
       kafka,
       ...settings,
-      log: (level, message) => logger[level](message),
+      log,
       ...(announcer ? { onApplied: (progress: AppliedProgress) => void announcer.publish(progressChannel(progress.family), encodeProgress(progress)).catch(() => undefined) } : {}),
     });
     const partitions = positiveIntFromEnv('KAFKA_PARTITIONS', 12);
-    const ensure = () => prepareTopics(kafka, [...projection.topics, projection.deadLetterTopic], partitions, (level, message) => logger[level](message));
+    const ensure = () => prepareTopics(kafka, [...projection.topics, projection.deadLetterTopic], partitions, log);
     return {
       module: ProjectorModule,
       imports: [HealthModule.register([...dependencyChecks(config), consumerCheck(live)]), MetricsModule],

@@ -52,6 +52,9 @@ export async function runService(
     logger.fatal(error instanceof Error ? error.message : String(error));
     process.exit(78);
   }
+  // Node's own warnings (deprecations, a driver's negative timeout) go through the JSON logger too.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn(`${warning.name}: ${warning.message}`));
   const tracing = startTracing(descriptor.name);
   let app: INestApplication | undefined;
   try {

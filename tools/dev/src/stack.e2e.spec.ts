@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { infraSettings } from '@eventide/local-infra';
 import { healthPaths, serviceCatalogue, serviceNames, type ServiceDescriptor } from '@eventide/service-kit';
 import { serviceUrlEnv } from './stack';
 
@@ -22,5 +25,20 @@ describe.each(serviceNames)('the running %s', (name) => {
     const descriptor: ServiceDescriptor = serviceCatalogue[name];
     expect(Object.keys(body.checks).sort()).toEqual([...descriptor.needs, ...(descriptor.alsoReadyWhen ?? [])].sort());
     expect(Object.values(body.checks).every((c) => c.ok)).toBe(true);
+  });
+
+  it('has logged only structured JSON lines, each with a level and a message', () => {
+    // What log shippers parse: a line of text (Nest's default logger, a Node warning) would be lost or mangled.
+    const lines = readFileSync(join(infraSettings().stateDir, 'logs', `${name}.log`), 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    const notJson = lines.filter((line) => {
+      try {
+        const entry = JSON.parse(line) as { level?: unknown; message?: unknown };
+        return typeof entry.level !== 'string' || entry.message === undefined;
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
   });
 });
