@@ -161,3 +161,16 @@ export async function helmLint(values?: object | string[], opts: RenderOptions =
     return run(tools.helm, args, { env: helmEnv(tools) });
   });
 }
+
+/**
+ * Loads a Compose file as `docker compose config` would (tools/compose-check, built on compose-go):
+ * the Compose Specification's schema, merge keys, interpolation and dependency checks. Resolves
+ * with the exit code, the resolved project (when it loaded) and the error text.
+ */
+export async function loadCompose(file: string, profiles: string[] = [], tools?: DeployTools): Promise<{ code: number | null; project?: { services: Record<string, Record<string, unknown>> }; stderr: string }> {
+  const { composeCheck } = tools ?? (await ensureDeployTools());
+  // No variables from the caller's shell: the file must carry its own defaults.
+  const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+  const result = await run(composeCheck, [file, ...profiles], { env });
+  return { code: result.code, stderr: result.stderr, ...(result.code === 0 ? { project: JSON.parse(result.stdout) as { services: Record<string, Record<string, unknown>> } } : {}) };
+}

@@ -12,6 +12,8 @@ export interface DeployTools {
   kubeconform: string;
   /** Holds `kubernetes/…` and `crds/…` in the layout of `schemaLocations(schemaDir)`. */
   schemaDir: string;
+  /** tools/compose-check: loads a Compose file with compose-go, as `docker compose config` does. */
+  composeCheck: string;
 }
 
 const progress = progressFor('deploy-check');
@@ -166,6 +168,15 @@ async function writeSchemas(root: string, schemas: Map<string, Schema>): Promise
   for (const [path, schema] of schemas) await writeFile(join(root, path), JSON.stringify(schema));
 }
 
+const composeCheckDir = join(infraSettings().workspaceRoot, 'tools', 'compose-check');
+
+/** A short hash of some files of a directory: a build cached under it is rebuilt when they change. */
+function sourceKey(dir: string, files: string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(join(dir, file)));
+  return hash.digest('hex').slice(0, 12);
+}
+
 /** A key that changes with the pinned sources or with the converter's code, so either rebuilds the schemas. */
 function schemaKey(): string {
   const hash = createHash('sha256').update(JSON.stringify(v));
@@ -186,13 +197,22 @@ export async function ensureDeployTools(): Promise<DeployTools> {
   const helm = join(root, 'bin', `helm-${v.helm}`);
   const kubeconform = join(root, 'bin', `kubeconform-${v.kubeconform}`);
   const schemaDir = join(root, `schemas-${kubernetesVersion}-${schemaKey()}`);
-  if (existsSync(helm) && existsSync(kubeconform) && existsSync(schemaDir)) return { helm, kubeconform, schemaDir };
+  const composeCheck = join(root, 'bin', `compose-check-${sourceKey(composeCheckDir, ['go.mod', 'go.sum', 'main.go'])}`);
+  if ([helm, kubeconform, schemaDir, composeCheck].every((path) => existsSync(path))) return { helm, kubeconform, schemaDir, composeCheck };
 
   const go = await requireTool('go', 'build helm and kubeconform and fetch the Kubernetes and CRD sources from the Go module proxy');
   await mkdir(join(root, 'bin'), { recursive: true });
   // The builds run one after the other: they share two cores with everything else.
   await goInstall(go, 'github.com/yannh/kubeconform/cmd/kubeconform', v.kubeconform, kubeconform, `-X main.version=${v.kubeconform}`);
   await goInstall(go, 'helm.sh/helm/v3/cmd/helm', v.helm, helm, `-X helm.sh/helm/v3/internal/version.version=${v.helm}`);
+  await provision(composeCheck, 'compose-check (go build, compose-go)', async (scratch) => {
+    await runCommand(go, ['build', '-trimpath', '-ldflags=-s -w', '-o', scratch, '.'], {
+      cwd: composeCheckDir,
+      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false -mod=readonly', GOTOOLCHAIN: process.env['GOTOOLCHAIN'] ?? 'local' },
+      progress,
+      activity: 'building compose-check',
+    });
+  });
   const strimzi = await strimziCrds(join(root, `strimzi-${v.strimzi}`));
   await provision(schemaDir, `JSON schemas for Kubernetes ${kubernetesVersion} and the CRDs`, async (scratch) => {
     const k8sDir = await goModuleDir(go, 'k8s.io/kubernetes', v.kubernetes);
@@ -210,5 +230,5 @@ export async function ensureDeployTools(): Promise<DeployTools> {
     }
     await writeFile(join(scratch, 'sources.json'), JSON.stringify({ versions: v, crdFiles }, null, 2));
   });
-  return { helm, kubeconform, schemaDir };
+  return { helm, kubeconform, schemaDir, composeCheck };
 }

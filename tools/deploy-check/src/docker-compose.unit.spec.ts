@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { infraSettings } from '@eventide/local-infra';
 import { commonServiceEnv, dependencyEnv, healthPaths, serviceCatalogue, serviceNames } from '@eventide/service-kit';
+import { loadCompose } from './render';
+import { ensureDeployTools, type DeployTools } from './toolchain';
 
 // docker compose cannot run on this machine (no Docker engine), so the file is checked against the
 // service catalogue the apps themselves read: names, ports, variables, health paths, start order.
@@ -23,7 +27,43 @@ const { workspaceRoot } = infraSettings();
 const compose = parse(readFileSync(join(workspaceRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const dockerfile = readFileSync(join(workspaceRoot, 'Dockerfile'), 'utf8');
 
-describe('docker-compose.yml', () => {
+describe('docker-compose.yml, loaded as docker compose loads it (compose-go)', () => {
+  let tools: DeployTools;
+  beforeAll(async () => {
+    tools = await ensureDeployTools();
+  }, 15 * 60_000);
+
+  it('is a valid Compose project with every service, the CLI included under its profile', async () => {
+    const loaded = await loadCompose(join(workspaceRoot, 'docker-compose.yml'), ['tools'], tools);
+    expect(loaded.stderr).toBe('');
+    expect(Object.keys(loaded.project?.services ?? {}).sort()).toEqual([...serviceNames, 'eventide', 'kafka', 'mongo', 'redis'].sort());
+    // Merge keys resolved: every app service got the shared image and environment.
+    for (const name of serviceNames) expect(loaded.project?.services[name]).toMatchObject({ image: 'eventide:local', command: [name], environment: { KAFKA_BROKERS: 'kafka:9092' } });
+  });
+
+  it('would refuse a misspelt key or a wrong start condition (the check can fail)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'compose-'));
+    try {
+      const original = readFileSync(join(workspaceRoot, 'docker-compose.yml'), 'utf8');
+      for (const [from, to, error] of [
+        ['stop_grace_period: 60s', 'stop_grace_priod: 60s', /stop_grace_priod is not allowed/],
+        ['condition: service_healthy }', 'condition: service_healty }', /must be one of the following/],
+      ] as const) {
+        expect(original).toContain(from);
+        const file = join(dir, 'docker-compose.yml');
+        await writeFile(file, original.replace(from, to));
+        await writeFile(join(dir, 'Dockerfile'), '');
+        const loaded = await loadCompose(file, [], tools);
+        expect(loaded.code).toBe(1);
+        expect(loaded.stderr).toMatch(error);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('docker-compose.yml against the service catalogue', () => {
   it('runs exactly the catalogue services plus Kafka, MongoDB and Redis, and offers the operator CLI on demand', () => {
     expect(Object.keys(compose.services).sort()).toEqual([...serviceNames, 'eventide', 'kafka', 'mongo', 'redis'].sort());
     expect(compose.services['eventide']?.profiles).toEqual(['tools']);
