@@ -22,7 +22,7 @@ const packageOf = (specifier: string) => (specifier.startsWith('@') ? specifier.
 const sources = ['apps', 'libs'].flatMap((group) => readdirSync(join(workspaceRoot, group)).flatMap((project) => shippedSources(join(workspaceRoot, group, project, 'src'))));
 const imports = sources.flatMap((file) =>
   // `import type` disappears in compilation; every other import is loaded at run time.
-  [...readFileSync(file, 'utf8').matchAll(/(?:^import(?! type )[^'"]*?from\s+|^export(?! type )[^'"]*?from\s+|require\(|import\()\s*'([^'.][^']*)'/gm)].map((m) => ({ file: relative(workspaceRoot, file), specifier: m[1] as string })),
+  [...readFileSync(file, 'utf8').matchAll(/(?:^import\s+|^import(?! type )[^'"]*?from\s+|^export(?! type )[^'"]*?from\s+|require\(|import\()\s*'([^'.][^']*)'/gm)].map((m) => ({ file: relative(workspaceRoot, file), specifier: m[1] as string })),
 );
 
 describe('what the image ships', () => {
