@@ -19,7 +19,8 @@ function tail(file: string, lines = 25): string {
   return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no output)';
 }
 
-async function waitReady(service: RunningService, timeoutMs: number): Promise<void> {
+/** Resolves once the service's /health/ready answers 200; fails with its log tail if it exits or times out. */
+export async function waitReady(service: RunningService, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
@@ -49,38 +50,55 @@ export const traceFile = (stateDir: string): string => join(stateDir, 'traces.js
  * .infra/logs/<service>.log (and echoing to the terminal when asked), and waits until each one's
  * /health/ready answers 200. Fails with the log tail of the first one that does not.
  */
-export async function startServices(env: NodeJS.ProcessEnv, options: { echo: boolean; readyTimeoutMs?: number }): Promise<RunningService[]> {
+export interface StartOptions {
+  /** Echo the service's output to the terminal. */
+  echo: boolean;
+  /** Where `<name>.log` goes; `.infra/logs` by default. */
+  logDir?: string;
+  /** Append to the log instead of starting it afresh (a restarted service). */
+  appendLog?: boolean;
+}
+
+/**
+ * Starts one built service as a child process with the given environment (its port from its own
+ * variable there, else its default), logging to `<logDir>/<name>.log`. Does not wait for it to be ready.
+ */
+export async function startService(name: ServiceName, env: NodeJS.ProcessEnv, options: StartOptions): Promise<RunningService> {
   const { stateDir, workspaceRoot } = infraSettings();
-  const logDir = join(stateDir, 'logs');
+  const logDir = options.logDir ?? join(stateDir, 'logs');
   await mkdir(logDir, { recursive: true });
+  const descriptor = serviceCatalogue[name];
+  const port = Number(env[descriptor.portEnv] ?? descriptor.defaultPort);
+  if (await isPortOpen(port)) throw new Error(`port ${port} for ${name} is already in use; stop what holds it or set ${descriptor.portEnv}`);
+  const logFile = join(logDir, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: options.appendLog ? 'a' : 'w' });
+  // The container's own entry point and tree, so what runs here is what the image runs.
+  const child = spawn(process.execPath, ['--enable-source-maps', join(workspaceRoot, imageDir, 'run.js'), name], {
+    cwd: workspaceRoot,
+    // Spans of every service go to one file, for `npm run eventide -- trace <id>` (unless OTLP is set up).
+    env: { EVENTIDE_TRACE_FILE: traceFile(stateDir), ...process.env, ...env, [descriptor.portEnv]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const progress = progressFor(name);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (options.echo) for (const line of chunk.toString('utf8').trimEnd().split('\n')) progress.info(line);
+    });
+  }
+  child.on('close', () => log.end());
+  return { name, url: `http://127.0.0.1:${port}`, logFile, child };
+}
+
+/**
+ * Starts every built service (see `startService`) and waits until each one's /health/ready answers
+ * 200. Fails with the log tail of the first one that does not.
+ */
+export async function startServices(env: NodeJS.ProcessEnv, options: { echo: boolean; readyTimeoutMs?: number }): Promise<RunningService[]> {
+  const { stateDir } = infraSettings();
   const running: RunningService[] = [];
-  const imageEntry = join(workspaceRoot, imageDir, 'run.js');
   try {
-    for (const name of serviceNames) {
-      const descriptor = serviceCatalogue[name];
-      const port = Number(env[descriptor.portEnv] ?? descriptor.defaultPort);
-      if (await isPortOpen(port)) {
-        throw new Error(`port ${port} for ${name} is already in use; stop what holds it or set ${descriptor.portEnv}`);
-      }
-      const logFile = join(logDir, `${name}.log`);
-      const log = createWriteStream(logFile, { flags: 'w' });
-      // The container's own entry point and tree, so what runs here is what the image runs.
-      const child = spawn(process.execPath, ['--enable-source-maps', imageEntry, name], {
-        cwd: workspaceRoot,
-        // Spans of every service go to one file, for `npm run eventide -- trace <id>` (unless OTLP is set up).
-        env: { EVENTIDE_TRACE_FILE: traceFile(stateDir), ...process.env, ...env, [descriptor.portEnv]: String(port) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const progress = progressFor(name);
-      for (const stream of [child.stdout, child.stderr]) {
-        stream?.on('data', (chunk: Buffer) => {
-          log.write(chunk);
-          if (options.echo) for (const line of chunk.toString('utf8').trimEnd().split('\n')) progress.info(line);
-        });
-      }
-      child.on('close', () => log.end());
-      running.push({ name, url: `http://127.0.0.1:${port}`, logFile, child });
-    }
+    for (const name of serviceNames) running.push(await startService(name, env, options));
     await Promise.all(running.map((s) => waitReady(s, options.readyTimeoutMs ?? 60_000)));
     // Which process runs which service, for fault tests (pause a projector) and for people.
     await writeFile(servicesFile(stateDir), JSON.stringify(Object.fromEntries(running.map((s) => [s.name, { pid: s.child.pid, url: s.url }])), null, 2));

@@ -35,6 +35,9 @@ export function infraSettings() {
     ports: {
       kafka: portFromEnv('INFRA_KAFKA_PORT', 19092),
       kafkaController: portFromEnv('INFRA_KAFKA_CONTROLLER_PORT', 19093),
+      /** A second Kafka listener that advertises `kafkaFaultsProxy`, where a fault proxy forwards to it. */
+      kafkaFaults: portFromEnv('INFRA_KAFKA_FAULTS_PORT', 19094),
+      kafkaFaultsProxy: portFromEnv('INFRA_KAFKA_FAULTS_PROXY_PORT', 19095),
       mongo: portFromEnv('INFRA_MONGO_PORT', 17017),
       redis: portFromEnv('INFRA_REDIS_PORT', 16379),
     },

@@ -89,11 +89,13 @@ export function kafkaServer(settings: InfraSettings): ManagedServer {
           'process.roles=broker,controller',
           'node.id=1',
           `controller.quorum.voters=1@127.0.0.1:${settings.ports.kafkaController}`,
-          `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${settings.ports.kafkaController}`,
-          `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+          // FAULTS is for network-fault tests (tools/chaos): it advertises the port of a TCP fault
+          // proxy placed in front of it, so clients that bootstrap through the proxy stay behind it.
+          `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${settings.ports.kafkaController},FAULTS://127.0.0.1:${settings.ports.kafkaFaults}`,
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${port},FAULTS://127.0.0.1:${settings.ports.kafkaFaultsProxy}`,
           'controller.listener.names=CONTROLLER',
           'inter.broker.listener.name=PLAINTEXT',
-          'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+          'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,FAULTS:PLAINTEXT',
           `log.dirs=${dataDir}`,
           // Topics are created by the services with their configured partition counts.
           'auto.create.topics.enable=false',
