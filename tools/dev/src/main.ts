@@ -31,7 +31,7 @@ export async function main(args: string[]): Promise<number> {
     case 'cli':
       return operatorCli(rest);
     default:
-      process.stderr.write('usage: bootstrap.mjs start | test [--only unit|int|e2e] | infra <command> | cli <command>\n');
+      process.stderr.write('usage: bootstrap.mjs start | test [--only unit|int|e2e|chaos] | infra <command> | cli <command>\n');
       return 2;
   }
 }

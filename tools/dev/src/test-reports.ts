@@ -16,7 +16,7 @@ export function clearReports(): void {
 }
 
 /** Adds up the Jest JSON reports (`--json --outputFile`) that the test targets wrote for a kind. */
-export function tally(kind: 'unit' | 'int' | 'e2e'): Tally {
+export function tally(kind: 'unit' | 'int' | 'e2e' | 'chaos'): Tally {
   const total: Tally = { passed: 0, failed: 0, skipped: 0, suitesFailed: 0 };
   if (!existsSync(reportDir)) return total;
   for (const file of readdirSync(reportDir).filter((f) => f.endsWith(`.${kind}.json`))) {

@@ -4,7 +4,7 @@ import { buildApps, runNx } from './nx';
 import { serviceUrls, startServices, stopServices, type RunningService } from './stack';
 import { clearReports, tally } from './test-reports';
 
-type Kind = 'unit' | 'int' | 'e2e';
+type Kind = 'unit' | 'int' | 'e2e' | 'chaos';
 
 /**
  * `npm test`: static checks and unit tests, then integration tests against real Kafka, MongoDB and
@@ -15,7 +15,9 @@ type Kind = 'unit' | 'int' | 'e2e';
 export async function runTests(args: string[]): Promise<number> {
   const onlyIndex = args.indexOf('--only');
   const only = onlyIndex >= 0 ? (args[onlyIndex + 1] as Kind | undefined) : undefined;
-  const wants = (kind: Kind) => only === undefined || only === kind;
+  // The chaos soak restarts the servers and takes minutes: it runs only when asked for
+  // (`npm run test:chaos`), not as part of the default suite.
+  const wants = (kind: Kind) => (kind === 'chaos' ? only === 'chaos' : only === undefined || only === kind);
   const began = Date.now();
   const failures: string[] = [];
   const timings: string[] = [];
@@ -51,7 +53,7 @@ export async function runTests(args: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    if (wants('int') || wants('e2e')) {
+    if (wants('int') || wants('e2e') || wants('chaos')) {
       const provisioned = await phase('provision Kafka, MongoDB and Redis', async () => {
         infra = await up();
         return true;
@@ -70,13 +72,19 @@ export async function runTests(args: string[]): Promise<number> {
             return code === 0;
           });
         }
+        if (wants('chaos') && !interrupted) {
+          await phase(`chaos soak (${process.env['CHAOS_PROFILE'] ?? 'short'} profile)`, async () => {
+            if ((await buildApps()) !== 0) return false;
+            return (await runNx(['run-many', '-t', 'chaos', '--parallel=1', '--output-style=static'], env)) === 0;
+          });
+        }
       }
     }
   } finally {
     await cleanup();
   }
 
-  const kinds: Kind[] = (['unit', 'int', 'e2e'] as const).filter(wants);
+  const kinds: Kind[] = (['unit', 'int', 'e2e', 'chaos'] as const).filter(wants);
   const counts = kinds.map((kind) => [kind, tally(kind)] as const);
   for (const [kind, t] of counts) {
     if (t.passed === 0 && !failures.length) failures.push(`no ${kind} test ran`);

@@ -5,7 +5,7 @@ import { infraSettings } from '@eventide/local-infra';
 // Jest fails a target that finds no tests, and a test file without a target never runs. Both are
 // caught here, in seconds, instead of in the middle of a CI run.
 const { workspaceRoot } = infraSettings();
-const kinds = ['unit', 'int', 'e2e'] as const;
+const kinds = ['unit', 'int', 'e2e', 'chaos'] as const;
 
 function specFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -30,7 +30,7 @@ describe.each(projects.map((dir) => [dir.slice(workspaceRoot.length + 1), dir]))
     expect({ kind, declared: targets.includes(kind) }).toEqual({ kind, declared: has });
   });
 
-  it('names every spec file by what it needs (.unit, .int or .e2e)', () => {
+  it('names every spec file by what it needs (.unit, .int, .e2e or .chaos)', () => {
     expect(specs.filter((file) => !kinds.some((kind) => file.endsWith(`.${kind}.spec.ts`)))).toEqual([]);
   });
 });
