@@ -146,7 +146,7 @@ export async function runSoak(profile: SoakProfile, log: (line: string) => void 
     log(`services up (${run}); load for ${profile.loadSeconds}s with ${profile.faults} faults`);
     const db = mongo.db(run);
     const store = new MongoEventStore(db, { schemas: new EventSchemaRegistry(eventSchemas) });
-    const client = new CommandClient(services.get('command-service')?.url as string, { attempts: 8, timeoutMs: 10_000 });
+    const client = new CommandClient(services.get('command-service')?.url as string, { attempts: 14, timeoutMs: 10_000 });
 
     // Load and faults together.
     const loadEnds = Date.now() + profile.loadSeconds * 1000;

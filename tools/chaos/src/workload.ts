@@ -72,7 +72,9 @@ export class CommandClient {
           entry.version = (JSON.parse(text) as { version: number }).version;
           break;
         }
-        if (response.status < 500 && response.status !== 429 && response.status !== 408) {
+        // A refusal is final, unless the server says when to retry (429, or 409 while the first
+        // request with this Idempotency-Key is still in flight).
+        if (response.status < 500 && response.status !== 429 && response.status !== 408 && !response.headers.has('retry-after')) {
           entry.outcome = 'refused';
           break;
         }
@@ -182,7 +184,10 @@ export async function runWorkload(options: {
           [1, 2].map((n) => client.send(product.tenant, 'UpdatePrice', target, `/v1/products/${product.id}/price`, { price: 10 + n + Math.floor(random() * 20) }, { 'if-match': `"${head}"` })),
         );
         conflicts.tried += 1;
-        if (a?.outcome === 'acked' && b?.outcome === 'acked') {
+        // A change to the price it already has decides nothing and is acknowledged at the same
+        // version: only two acknowledged writes (both past the head) would be a lost conflict.
+        const wrote = (e: typeof a) => e?.outcome === 'acked' && (e.version ?? 0) > head;
+        if (wrote(a) && wrote(b)) {
           conflicts.bothWon += 1;
           conflicts.examples.push(`${product.tenant.name}/${product.id} If-Match ${head}: ${JSON.stringify([a, b])}`);
         }
