@@ -8,6 +8,7 @@ export { problem, problemTypes, ProblemError, type Problem, type ProblemKind } f
 export { ProblemDetailsFilter, isDependencyDown, problemFor } from './http/problem.filter';
 export { ApiKeyGuard, API_KEYS, Tenant, type AuthenticatedRequest } from './http/api-key.guard';
 export { parseOrProblem } from './http/parse-body';
+export { jsonBodyParser, bodyProblem, MAX_JSON_BODY } from './http/json-body';
 export { MetricsModule } from './metrics/metrics.module';
 export { encodeConsistencyToken, decodeConsistencyToken, type ConsistencyPoint } from './consistency-token';
 export { apiKeysFromEnv } from './api-keys';

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { readServiceConfig, type ServiceConfig } from './config';
 import type { ServiceDescriptor } from './service-catalogue';
 import { correlationMiddleware } from './http/correlation.middleware';
+import { jsonBodyParser } from './http/json-body';
 import { LocalRateLimiter, rateLimitFromEnv, rateLimitMiddleware, RedisRateLimiter, type RateLimiter } from './http/rate-limit';
 import { securityHeaders } from './http/security-headers';
 import { httpTracing } from './tracing/http-tracing.middleware';
@@ -31,8 +32,12 @@ function rateLimiterFor(redisUrl: string | undefined): RateLimiter & { close(): 
   };
 }
 
-/** A client must send its headers within `headersMs` and its whole request within `requestMs`. */
-export const httpTimeouts = { headersMs: 10_000, requestMs: 30_000 } as const;
+/**
+ * A client must send its headers within `headersMs` and its whole request within `requestMs`. Node
+ * enforces both only when it checks its connections, every 30 s by default, which would let a slow
+ * client hold a connection for up to 40 s: it checks every `checkEveryMs` instead.
+ */
+export const httpTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 1_000 } as const;
 
 /**
  * Starts a service: reads and checks its configuration, builds its root module from it, logs JSON,
@@ -58,7 +63,8 @@ export async function runService(
   const tracing = startTracing(descriptor.name);
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false });
+    // The JSON body parser is ours (below, after the rate limit), so its failures are answered as problems.
+    app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false, bodyParser: false });
     app.enableShutdownHooks();
     (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
     app.use(correlationMiddleware(logger));
@@ -66,12 +72,15 @@ export async function runService(
     app.use(securityHeaders());
     const limiter = rateLimiterFor(config.redisUrl ?? process.env['REDIS_URL']);
     app.use('/v1', rateLimitMiddleware(limiter));
+    app.use(jsonBodyParser());
     configure?.(app);
-    await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
-    const server = app.getHttpServer() as Server;
+    const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
     // A client that trickles its headers or body is cut off instead of holding a connection forever.
+    // Set before listening: Node reads the checking interval when the server starts listening.
     server.headersTimeout = httpTimeouts.headersMs;
     server.requestTimeout = httpTimeouts.requestMs;
+    server.connectionsCheckingInterval = httpTimeouts.checkEveryMs;
+    await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
     server.on('close', () => {
       limiter.close();
       void tracing.shutdown().catch(() => undefined);

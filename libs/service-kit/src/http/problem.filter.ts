@@ -56,7 +56,9 @@ export function problemFor(error: unknown): { body: Problem; headers: Record<str
   if (isDependencyDown(error)) {
     return { body: problem('dependency-unavailable', { detail: 'a server this service needs did not answer; retry shortly' }), headers: { 'Retry-After': '2' } };
   }
-  if (error instanceof HttpException || (typeof error === 'object' && error !== null && 'status' in error && 'type' in error)) {
+  // http-errors marks the client's faults `expose: true` (a body that does not decode has no `type`).
+  const clientFault = typeof error === 'object' && error !== null && (error as { expose?: unknown }).expose === true && typeof (error as { status?: unknown }).status === 'number';
+  if (error instanceof HttpException || clientFault || (typeof error === 'object' && error !== null && 'status' in error && 'type' in error)) {
     return { body: fromHttp(error as HttpException), headers: {} };
   }
   return { body: problem('internal-error'), headers: {} };
@@ -76,7 +78,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const answer = problemFor(error);
-    if (answer.body.status >= 500 && !isDependencyDown(error)) {
+    // Only the unexpected is logged as an error: a 503 (dependency down) or a 504 (a consistency wait
+    // that timed out) is an answer the contract foresees, not a fault of this service.
+    if (answer.body.status === 500) {
       this.logger.error(`unhandled error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
     const { body, headers } = answer;

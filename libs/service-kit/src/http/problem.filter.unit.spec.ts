@@ -34,6 +34,11 @@ describe('problemFor', () => {
     expect(problemFor(new BadRequestException()).body.status).toBe(400);
   });
 
+  it('answers a client fault http-errors flags (a body that does not inflate) with its 4xx, not a 500', () => {
+    const zlib = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', status: 400, statusCode: 400, expose: true });
+    expect(problemFor(zlib).body.status).toBe(400);
+  });
+
   it('passes a ProblemError through with its headers', () => {
     expect(problemFor(new ProblemError(problem('unauthenticated'), { 'WWW-Authenticate': 'Bearer' }))).toMatchObject({ body: { status: 401 }, headers: { 'WWW-Authenticate': 'Bearer' } });
   });
