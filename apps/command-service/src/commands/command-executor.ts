@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
-import type { Decider } from '@eventide/util';
+import { DomainError, type Decider } from '@eventide/util';
 import { encodeConsistencyToken } from '@eventide/service-kit';
-import { AggregateRepository, isStoreUnavailable } from '@eventide/event-store';
+import { AggregateRepository, isConcurrencyError, isStoreUnavailable } from '@eventide/event-store';
 import type { RequestContext } from './request-context';
 import { PUBLISHER_NUDGE } from '../publishing/publisher.tokens';
 
@@ -19,6 +19,15 @@ const appendSeconds = new Histogram({
   labelNames: ['command'],
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
+
+/**
+ * An `If-Match` on a stream that does not exist (in the caller's tenant) is a 404 like the same
+ * command without it, not a 409 naming version 0: the client conditioned on something that is not there.
+ */
+export function unknownWhenAbsent(error: unknown, aggregateType: string, context: Pick<RequestContext, 'expectedVersion'>): unknown {
+  if (!isConcurrencyError(error) || context.expectedVersion === undefined || error.actualVersion !== 0) return error;
+  return new DomainError('not-found', `${aggregateType} does not exist`, `${aggregateType}-not-found`);
+}
 
 /**
  * Runs one command against one aggregate: load (snapshot + tail), decide, append with optimistic
@@ -60,7 +69,7 @@ export class CommandExecutor {
       };
     } catch (error) {
       commands.inc({ command: command.type, outcome: isStoreUnavailable(error) ? 'unavailable' : 'refused' });
-      throw error;
+      throw unknownWhenAbsent(error, aggregateType, context);
     } finally {
       stop();
     }
