@@ -101,7 +101,7 @@ describe('handling commands with optimistic concurrency (G2, MongoDB-protocol se
     const stream = freshStream();
     await handleWith(repository, stream, increment);
     const result = await handleWith(repository, stream, { type: 'Noop' });
-    expect(result).toEqual({ events: [], fromVersion: 2, toVersion: 1, state: { count: 1, steps: [1] } });
+    expect(result).toEqual({ events: [], fromVersion: 2, toVersion: 1, state: { count: 1, steps: [1] }, stream });
     expect(await database.db.collection('events').countDocuments({ aggregateId: stream.aggregateId })).toBe(1);
   });
 

@@ -1,6 +1,6 @@
 import { replay, type Decider } from '@eventide/util';
-import { ConcurrencyError, isConcurrencyError } from './event-store.errors';
-import type { AppendContext, NewEvent, StoredEvent, StreamRef } from './event-store.types';
+import { ConcurrencyError, isConcurrencyError, isDuplicateCommand } from './event-store.errors';
+import type { AppendContext, Commit, NewEvent, StoredEvent, StreamRef } from './event-store.types';
 import type { MongoEventStore } from './mongo-event-store';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from './retry-backoff';
 import type { SnapshotStore } from './snapshot.store';
@@ -34,6 +34,13 @@ export interface HandleOptions<E, S> extends Omit<LoadOptions<E, S>, 'atVersion'
   expectedVersion?: number;
   /** Domain event to event to append; default `{ type, data }`. */
   toNewEvent?: (event: E) => NewEvent;
+  /**
+   * An earlier attempt of this command (same `context.idempotencyKey`) may have appended before
+   * its process died: look for its commit first and, when there is one, answer with it instead of
+   * deciding again. Without this, such a commit is still found when the append collides with it,
+   * but a decider that now refuses the command (the order exists already) would answer first.
+   */
+  resumed?: boolean;
 }
 
 export interface LoadedAggregate<S> {
@@ -48,6 +55,10 @@ export interface HandleResult<S> {
   fromVersion: number;
   toVersion: number;
   state: S;
+  /** The stream appended to: the one handled, or for a replay the earlier attempt's (a create may have chosen another id). */
+  stream: StreamRef;
+  /** True when the events are those of an earlier attempt with the same idempotency key; nothing was appended now. */
+  replayed?: true;
 }
 
 export interface AggregateRepositoryOptions {
@@ -119,23 +130,36 @@ export class AggregateRepository {
   async handle<C, E, S>(decider: Decider<C, E, S>, stream: StreamRef, command: C, options: HandleOptions<E, S>): Promise<HandleResult<S>> {
     const toNewEvent = options.toNewEvent ?? defaultToNewEvent<E>;
     const fromStored = options.fromStored ?? defaultFromStored<E>;
+    const key = options.context.idempotencyKey;
+    if (options.resumed && key !== undefined) {
+      const earlier = await this.store.findByIdempotencyKey(stream.tenant, key);
+      if (earlier) return this.replayed(decider, earlier, options);
+    }
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(decider, stream, options);
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
         throw new ConcurrencyError(options.expectedVersion, version);
       }
       const decided = decider.decide(command, state);
-      if (decided.length === 0) return { events: [], fromVersion: version + 1, toVersion: version, state };
+      if (decided.length === 0) return { events: [], fromVersion: version + 1, toVersion: version, state, stream };
       try {
         const appended = await this.store.append(stream, version, decided.map(toNewEvent), options.context, { expectedVersionIsHead: true });
         const next = replay(decider, appended.events.map(fromStored), state);
         await this.maybeSnapshot(stream, appended.fromVersion, appended.toVersion, next, options);
-        return { events: appended.events, fromVersion: appended.fromVersion, toVersion: appended.toVersion, state: next };
+        return { events: appended.events, fromVersion: appended.fromVersion, toVersion: appended.toVersion, state: next, stream };
       } catch (error) {
+        if (isDuplicateCommand(error)) return this.replayed(decider, error.commit, options);
         if (!isConcurrencyError(error) || attempt >= this.retry.maxAttempts) throw error;
       }
       await this.sleep(retryDelayMs(attempt, this.retry, this.random));
     }
+  }
+
+  /** The result of an earlier append of the same command, with the state right after it. */
+  private async replayed<C, E, S>(decider: Decider<C, E, S>, commit: Commit, options: LoadOptions<E, S>): Promise<HandleResult<S>> {
+    const earlier: StreamRef = { tenant: commit.tenant, aggregateType: commit.aggregateType, aggregateId: commit.aggregateId };
+    const { state } = await this.load(decider, earlier, { ...options, atVersion: commit.toVersion });
+    return { events: commit.events, fromVersion: commit.fromVersion, toVersion: commit.toVersion, state, stream: earlier, replayed: true };
   }
 
   private async maybeSnapshot<E, S>(stream: StreamRef, from: number, to: number, state: S, options: LoadOptions<E, S>): Promise<void> {

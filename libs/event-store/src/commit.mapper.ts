@@ -43,7 +43,7 @@ export function toCommitDoc(input: CommitDocInput): CommitDoc {
       metadata,
     }),
   );
-  return {
+  const doc: CommitDoc = {
     _id: commitId(stream, fromVersion),
     tenant: stream.tenant,
     aggregateType: stream.aggregateType,
@@ -55,6 +55,8 @@ export function toCommitDoc(input: CommitDocInput): CommitDoc {
     partition: input.partition,
     pending: true,
   };
+  if (context.idempotencyKey !== undefined) doc.idempotencyKey = context.idempotencyKey;
+  return doc;
 }
 
 /** The events of a commit document with full metadata, upcast to their current schema versions. */

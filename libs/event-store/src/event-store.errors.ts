@@ -8,6 +8,7 @@ import {
   MongoTopologyClosedError,
   MongoWriteConcernError,
 } from 'mongodb';
+import type { Commit } from './event-store.types';
 
 /**
  * An append's expected version is not the stream's head (someone else appended first, or the
@@ -38,8 +39,21 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * An append carried an idempotency key that an earlier commit of the tenant already has: the
+ * command has taken effect before (for example, its first attempt appended and then the process
+ * died before answering). Nothing was stored; `commit` is the earlier commit, to answer from.
+ */
+export class DuplicateCommandError extends Error {
+  override readonly name = 'DuplicateCommandError';
+  constructor(readonly commit: Commit) {
+    super(`idempotency key already appended as commit ${commit.id}`);
+  }
+}
+
 export const isConcurrencyError = (error: unknown): error is ConcurrencyError => error instanceof ConcurrencyError;
 export const isStoreUnavailable = (error: unknown): error is StoreUnavailableError => error instanceof StoreUnavailableError;
+export const isDuplicateCommand = (error: unknown): error is DuplicateCommandError => error instanceof DuplicateCommandError;
 
 /** Server codes of a node that is shutting down, stepping down or cannot reach its peers. */
 const UNAVAILABLE_SERVER_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);

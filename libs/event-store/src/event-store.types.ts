@@ -25,6 +25,13 @@ export interface AppendContext {
   tracestate?: string;
   /** Caller-chosen event ids, one per event; random UUIDs otherwise. */
   eventIds?: string[];
+  /**
+   * Identifies the request that caused the append (for example a digest of a client's
+   * Idempotency-Key and request), unique per tenant: a second append with the same key fails with
+   * `DuplicateCommandError` and nothing is stored, so a command retried after a crash cannot
+   * take effect twice.
+   */
+  idempotencyKey?: string;
 }
 
 /** The metadata every stored event carries (spec §4). */
@@ -102,4 +109,6 @@ export interface CommitDoc {
   partition: number;
   /** Present (true) until the publisher has sent the commit to the broker. */
   pending?: true;
+  /** The append's {@link AppendContext.idempotencyKey}, unique per tenant (index `idempotency`). */
+  idempotencyKey?: string;
 }

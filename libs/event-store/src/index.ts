@@ -20,8 +20,10 @@ export type { FindPendingOptions, PendingStats } from './pending-commits';
 export { EventSchemaRegistry, type EventSchemaDefinition, type Upcaster } from './event-schema.registry';
 export {
   ConcurrencyError,
+  DuplicateCommandError,
   StoreUnavailableError,
   isConcurrencyError,
+  isDuplicateCommand,
   isStoreUnavailable,
   translateStoreError,
 } from './event-store.errors';

@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter, WriteConcernSettings } from 'mongodb';
-import { toCommitDoc, toStoredEvents } from './commit.mapper';
+import { toCommit, toCommitDoc, toStoredEvents } from './commit.mapper';
 import { EventSchemaRegistry } from './event-schema.registry';
-import { ConcurrencyError, guarded, isDuplicateKey, translateStoreError } from './event-store.errors';
+import { ConcurrencyError, DuplicateCommandError, guarded, isDuplicateKey, translateStoreError } from './event-store.errors';
 import { ensureEventIndexes } from './event-store.indexes';
 import type { AppendContext, Commit, CommitDoc, NewEvent, StoredEvent, StreamRef } from './event-store.types';
 import { findPendingCommits, markCommitsPublished, pendingCommitStats, type FindPendingOptions, type PendingStats } from './pending-commits';
@@ -87,8 +87,9 @@ export class MongoEventStore {
 
   /**
    * Appends all `events` as one commit after `expectedVersion` (0: the stream must not exist yet).
-   * Throws {@link ConcurrencyError} when the stream's head is not `expectedVersion`, and
-   * StoreUnavailableError when the server cannot be reached.
+   * Throws {@link ConcurrencyError} when the stream's head is not `expectedVersion`,
+   * {@link DuplicateCommandError} when a commit of the tenant already has `context.idempotencyKey`,
+   * and StoreUnavailableError when the server cannot be reached.
    */
   async append(
     stream: StreamRef,
@@ -116,10 +117,20 @@ export class MongoEventStore {
       await this.events.insertOne(doc, { writeConcern: this.writeConcern });
     } catch (error) {
       if (!isDuplicateKey(error)) throw translateStoreError(error);
+      // Either key may have collided; the earlier command wins over the version race, because
+      // whatever the head is now, this command must not take effect a second time.
+      const earlier = doc.idempotencyKey === undefined ? undefined : await this.findByIdempotencyKey(stream.tenant, doc.idempotencyKey);
+      if (earlier) throw new DuplicateCommandError(earlier);
       const head = await this.streamVersion(stream).catch(() => undefined);
       throw new ConcurrencyError(expectedVersion, head);
     }
     return { commitId: doc._id, fromVersion: doc.fromVersion, toVersion: doc.toVersion, events: toStoredEvents(doc, this.schemas) };
+  }
+
+  /** The commit appended with this idempotency key in this tenant, if any. */
+  async findByIdempotencyKey(tenant: string, idempotencyKey: string): Promise<Commit | undefined> {
+    const doc = await guarded(() => this.events.findOne({ tenant, idempotencyKey }));
+    return doc ? toCommit(doc, this.schemas) : undefined;
   }
 
   /** The stream's current version: the version of its last event, 0 when it has none. */

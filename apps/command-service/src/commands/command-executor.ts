@@ -52,7 +52,9 @@ export class CommandExecutor {
     try {
       const result = await this.repository.handle(decider, { tenant: context.tenant, aggregateType, aggregateId }, command, {
         expectedVersion: context.expectedVersion,
+        resumed: context.idempotency?.resumed,
         context: {
+          ...(context.idempotency ? { idempotencyKey: context.idempotency.commandKey } : {}),
           correlationId: context.correlationId,
           causationId: context.correlationId,
           occurredAt: new Date(),
@@ -60,12 +62,14 @@ export class CommandExecutor {
           ...(context.tracestate ? { tracestate: context.tracestate } : {}),
         },
       });
-      commands.inc({ command: command.type, outcome: result.events.length ? 'accepted' : 'no-op' });
+      commands.inc({ command: command.type, outcome: result.replayed ? 'replayed' : result.events.length ? 'accepted' : 'no-op' });
       if (result.events.length) this.nudgePublisher();
+      // From the result: a replayed create answers with the id its first attempt chose.
+      const id = result.stream.aggregateId;
       return {
-        id: aggregateId,
+        id,
         version: result.toVersion,
-        consistencyToken: encodeConsistencyToken({ tenant: context.tenant, aggregateType, aggregateId, version: result.toVersion }),
+        consistencyToken: encodeConsistencyToken({ tenant: context.tenant, aggregateType, aggregateId: id, version: result.toVersion }),
       };
     } catch (error) {
       commands.inc({ command: command.type, outcome: isStoreUnavailable(error) ? 'unavailable' : 'refused' });

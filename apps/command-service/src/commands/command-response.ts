@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { problem, ProblemError } from '@eventide/service-kit';
-import { IdempotencyStore, requestHash } from '../idempotency/idempotency.store';
+import { IdempotencyStore, requestHash, type IdempotentAttempt } from '../idempotency/idempotency.store';
 import type { CommandResult } from './command-executor';
 
 /**
@@ -13,10 +13,10 @@ export async function respond(
   idempotency: IdempotencyStore,
   tenant: string,
   successStatus: 200 | 201,
-  run: () => Promise<CommandResult>,
+  run: (attempt?: IdempotentAttempt) => Promise<CommandResult>,
 ): Promise<void> {
   const key = request.header('idempotency-key');
-  const execute = async () => ({ status: successStatus, body: await run() });
+  const execute = async (attempt?: IdempotentAttempt) => ({ status: successStatus, body: await run(attempt) });
   let outcome: { status: number; body: unknown; replayed: boolean };
   if (key === undefined) {
     outcome = { ...(await execute()), replayed: false };

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { IdempotentAttempt } from '../idempotency/idempotency.store';
 import { currentTraceContext, problem, ProblemError, type CorrelatedRequest } from '@eventide/service-kit';
 
 export interface RequestContext {
@@ -8,6 +9,8 @@ export interface RequestContext {
   tracestate?: string;
   /** Client's If-Match version, when the command is conditional. */
   expectedVersion?: number;
+  /** Set when the request carries an Idempotency-Key: how the event store knows the command. */
+  idempotency?: IdempotentAttempt;
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -39,3 +42,7 @@ export function requestContext(request: Request, tenant: string): RequestContext
   if (expected !== undefined) context.expectedVersion = expected;
   return context;
 }
+
+/** The context of one attempt of a keyed request (see IdempotencyStore); unchanged without a key. */
+export const withAttempt = (context: RequestContext, attempt: IdempotentAttempt | undefined): RequestContext =>
+  attempt ? { ...context, idempotency: attempt } : context;

@@ -6,7 +6,7 @@ import { ApiKeyGuard, Tenant } from '@eventide/service-kit';
 import { CommandExecutor } from '../commands/command-executor';
 import { respond } from '../commands/command-response';
 import { jsonBody, pathId } from '../commands/json-body';
-import { requestContext } from '../commands/request-context';
+import { requestContext, withAttempt } from '../commands/request-context';
 import { cancelOrderBody, capturePaymentBody, placeOrderBody } from '../commands/request-schemas';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { OrderPricing } from './order-pricing';
@@ -23,8 +23,8 @@ export class OrdersController {
 
   private run(req: Request, res: Response, tenant: string, id: string, status: 200 | 201, command: () => Promise<OrderCommand>) {
     const context = requestContext(req, tenant);
-    return respond(req, res, this.idempotency, tenant, status, async () =>
-      this.executor.execute(orderDecider, aggregateTypes.order, id, await command(), context),
+    return respond(req, res, this.idempotency, tenant, status, async (attempt) =>
+      this.executor.execute(orderDecider, aggregateTypes.order, id, await command(), withAttempt(context, attempt)),
     );
   }
 

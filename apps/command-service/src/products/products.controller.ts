@@ -6,7 +6,7 @@ import { ApiKeyGuard, Tenant } from '@eventide/service-kit';
 import { CommandExecutor } from '../commands/command-executor';
 import { respond } from '../commands/command-response';
 import { jsonBody, pathId } from '../commands/json-body';
-import { requestContext } from '../commands/request-context';
+import { requestContext, withAttempt } from '../commands/request-context';
 import { createProductBody, releaseBody, reserveBody, restockBody, updatePriceBody } from '../commands/request-schemas';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 
@@ -23,8 +23,8 @@ export class ProductsController {
 
   private run(req: Request, res: Response, tenant: string, id: string, status: 200 | 201, command: () => ProductCommand) {
     const context = requestContext(req, tenant);
-    return respond(req, res, this.idempotency, tenant, status, () =>
-      this.executor.execute(productDecider, aggregateTypes.product, id, command(), context),
+    return respond(req, res, this.idempotency, tenant, status, (attempt) =>
+      this.executor.execute(productDecider, aggregateTypes.product, id, command(), withAttempt(context, attempt)),
     );
   }
 
