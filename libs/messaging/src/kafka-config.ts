@@ -27,7 +27,10 @@ type Read = (path: string) => string;
 function tlsFromEnv(env: NodeJS.ProcessEnv, read: Read): boolean | ConnectionOptions {
   const files = { ca: env['KAFKA_SSL_CA_FILE'], cert: env['KAFKA_SSL_CERT_FILE'], key: env['KAFKA_SSL_KEY_FILE'] };
   const anyFile = Object.values(files).some(Boolean);
-  if (env['KAFKA_SSL'] !== 'true') {
+  // Anything but true or false is refused: reading "1" or "yes" as false could send a SASL password in the clear.
+  const flag = (env['KAFKA_SSL'] ?? '').trim().toLowerCase();
+  if (flag !== '' && flag !== 'true' && flag !== 'false') throw new Error(`KAFKA_SSL must be true or false, got "${env['KAFKA_SSL']}"`);
+  if (flag !== 'true') {
     if (anyFile) throw new Error('KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE need KAFKA_SSL=true');
     return false;
   }

@@ -15,6 +15,8 @@ describe('Kafka settings from the environment', () => {
 
   it('given KAFKA_SSL=true alone, uses TLS with the system CAs', () => {
     expect(settings({ KAFKA_SSL: 'true' }).ssl).toBe(true);
+    expect(settings({ KAFKA_SSL: 'True' }).ssl).toBe(true);
+    expect(settings({ KAFKA_SSL: 'false' }).ssl).toBe(false);
   });
 
   it('given a CA file and a client certificate, uses them (a private CA and mutual TLS, as Strimzi issues)', () => {
@@ -30,6 +32,8 @@ describe('Kafka settings from the environment', () => {
   });
 
   it.each([
+    [{ KAFKA_SSL: '1' }, /KAFKA_SSL must be true or false, got "1"/],
+    [{ KAFKA_SSL: 'yes', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, /KAFKA_SSL must be true or false/],
     [{ KAFKA_SSL_CA_FILE: '/ca.crt' }, /need KAFKA_SSL=true/],
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/tls.crt' }, /go together/],
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/missing.crt' }, /cannot read KAFKA_SSL_CA_FILE \(\/missing.crt\)/],

@@ -2,6 +2,9 @@ export { up, down, status, clean, allServers, type UpResult, type ConnectionEnv,
 export { infraCli } from './cli';
 export { infraSettings, versions, type InfraSettings } from './settings';
 export { isAlive, stopProcess } from './processes';
-export { isPortOpen } from './ports';
+export { isPortOpen, freePort } from './ports';
+export { provisionKafkaJars } from './servers/kafka';
+export { startSecuredKafka, type SecuredKafka, type SecuredKafkaOptions } from './secured-kafka/secured-kafka';
+export type { TlsMaterial } from './secured-kafka/tls-material';
 export { progressFor, formatSeconds } from './log';
 export { runCommand, capture, which } from './run-command';

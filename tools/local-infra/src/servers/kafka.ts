@@ -22,54 +22,73 @@ const pom = (kafka: string, scala: string) => `<project xmlns="http://maven.apac
 </project>
 `;
 
+/** Broker logging to stdout (the managed process's log file), INFO with the noisiest loggers at WARN. */
+export const kafkaLog4j = [
+  'log4j.rootLogger=INFO, stdout',
+  'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+  'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  'log4j.logger.kafka=INFO',
+  'log4j.logger.org.apache.kafka=INFO',
+  'log4j.logger.state.change.logger=WARN',
+  'log4j.logger.kafka.request.logger=WARN',
+  '',
+].join('\n');
+
 /** KRaft wants a base64url UUID that does not start with a dash. */
-function clusterId(): string {
+export function kafkaClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
 }
 
-/** Apache Kafka as one KRaft node (broker and controller in one JVM), from Maven Central jars. */
-export function kafkaServer(settings: InfraSettings): ManagedServer {
+/**
+ * Fetches the Kafka broker jars from Maven Central once into the shared cache and returns the
+ * classpath (`<cache>/kafka-<version>/libs/*`); later calls reuse what is there.
+ */
+export async function provisionKafkaJars(settings: InfraSettings, progress: Progress): Promise<string> {
   const { kafka: kafkaVersion, scala } = versions;
-  const port = settings.ports.kafka;
   const home = join(settings.cacheDir, `kafka-${kafkaVersion}`);
   const libs = join(home, 'libs');
+  const classpath = `${libs}/*`;
+  if (existsSync(join(libs, '.complete'))) return classpath;
+  const mvn = await which('mvn');
+  if (!mvn) throw new Error('Maven (mvn) is needed once to fetch the Kafka jars from Maven Central; install it or set KAFKA_BROKERS');
+  progress.info(`fetching Apache Kafka ${kafkaVersion} jars from Maven Central into ${libs}`);
+  const staging = `${libs}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, 'pom.xml'), pom(kafkaVersion, scala));
+  let jars = 0;
+  await runCommand(
+    mvn,
+    ['-B', '-f', join(home, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
+    {
+      progress,
+      activity: 'downloading Kafka jars',
+      echo: (line) => {
+        const jar = line.match(/Downloaded from \S+: \S+\/([^/\s]+\.jar) \(([^)]*)\)/);
+        if (!jar) return undefined;
+        jars += 1;
+        return `downloaded ${jar[1]} (${jar[2]?.split(' at ')[0]}), ${jars} jars so far`;
+      },
+    },
+  );
+  await writeFile(join(staging, '.complete'), new Date().toISOString());
+  await rm(libs, { recursive: true, force: true });
+  await rename(staging, libs);
+  return classpath;
+}
+
+/** Apache Kafka as one KRaft node (broker and controller in one JVM), from Maven Central jars. */
+export function kafkaServer(settings: InfraSettings): ManagedServer {
+  const { kafka: kafkaVersion } = versions;
+  const port = settings.ports.kafka;
   const dir = join(settings.stateDir, 'kafka');
   const dataDir = join(dir, 'data');
   const config = join(dir, 'server.properties');
   const log4j = join(dir, 'log4j.properties');
-  const classpath = `${libs}/*`;
-
-  async function downloadJars(progress: Progress) {
-    if (existsSync(join(libs, '.complete'))) return;
-    const mvn = await which('mvn');
-    if (!mvn) throw new Error('Maven (mvn) is needed once to fetch the Kafka jars from Maven Central; install it or set KAFKA_BROKERS');
-    progress.info(`fetching Apache Kafka ${kafkaVersion} jars from Maven Central into ${libs}`);
-    const staging = `${libs}.partial`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(home, { recursive: true });
-    await writeFile(join(home, 'pom.xml'), pom(kafkaVersion, scala));
-    let jars = 0;
-    await runCommand(
-      mvn,
-      ['-B', '-f', join(home, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
-      {
-        progress,
-        activity: 'downloading Kafka jars',
-        echo: (line) => {
-          const jar = line.match(/Downloaded from \S+: \S+\/([^/\s]+\.jar) \(([^)]*)\)/);
-          if (!jar) return undefined;
-          jars += 1;
-          return `downloaded ${jar[1]} (${jar[2]?.split(' at ')[0]}), ${jars} jars so far`;
-        },
-      },
-    );
-    await writeFile(join(staging, '.complete'), new Date().toISOString());
-    await rm(libs, { recursive: true, force: true });
-    await rename(staging, libs);
-  }
 
   return {
     name: 'kafka',
@@ -81,7 +100,7 @@ export function kafkaServer(settings: InfraSettings): ManagedServer {
     async prepare(progress) {
       const java = await which('java');
       if (!java) throw new Error('Java 17+ is needed to run Kafka locally; install it or set KAFKA_BROKERS');
-      await downloadJars(progress);
+      const classpath = await provisionKafkaJars(settings, progress);
       await mkdir(dataDir, { recursive: true });
       await writeFile(
         config,
@@ -112,25 +131,12 @@ export function kafkaServer(settings: InfraSettings): ManagedServer {
           '',
         ].join('\n'),
       );
-      await writeFile(
-        log4j,
-        [
-          'log4j.rootLogger=INFO, stdout',
-          'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-          'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-          'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-          'log4j.logger.kafka=INFO',
-          'log4j.logger.org.apache.kafka=INFO',
-          'log4j.logger.state.change.logger=WARN',
-          'log4j.logger.kafka.request.logger=WARN',
-          '',
-        ].join('\n'),
-      );
+      await writeFile(log4j, kafkaLog4j);
       if (!existsSync(join(dataDir, 'meta.properties'))) {
         progress.info('formatting KRaft storage');
         await runCommand(
           java,
-          ['-Xmx256m', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config, '--ignore-formatted'],
+          ['-Xmx256m', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', config, '--ignore-formatted'],
           { progress, activity: 'formatting Kafka storage' },
         );
       }
