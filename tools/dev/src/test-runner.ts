@@ -7,10 +7,10 @@ import { clearReports, tally } from './test-reports';
 
 type Kind = 'unit' | 'int' | 'e2e' | 'chaos';
 
-/** Four fresh keys of one tenant of its own (`fuzz-<random>`), for the e2e fuzz tests. */
-function fuzzTenantKeys(): string {
-  const tenant = `fuzz-${randomBytes(4).toString('hex')}`;
-  return Array.from({ length: 4 }, () => `${randomBytes(18).toString('base64url')}=${tenant}`).join(',');
+/** Fresh keys of one tenant of its own (`<prefix>-<random>`), for the e2e fuzz and Schemathesis tests. */
+function ownTenantKeys(prefix: string, count: number): string {
+  const tenant = `${prefix}-${randomBytes(4).toString('hex')}`;
+  return Array.from({ length: count }, () => `${randomBytes(18).toString('base64url')}=${tenant}`).join(',');
 }
 
 /**
@@ -75,7 +75,8 @@ export async function runTests(args: string[]): Promise<number> {
             if ((await buildApps()) !== 0) return false;
             // Besides the demo tenants, a tenant only the fuzz tests use (several keys, so the per-key
             // rate limit does not answer for them): its stored documents must not change under hostile input.
-            const apiKeys = `${(await localApiKeys()).raw},${fuzzTenantKeys()}`;
+            // And one for Schemathesis, whose generated commands do store things.
+            const apiKeys = `${(await localApiKeys()).raw},${ownTenantKeys('fuzz', 4)},${ownTenantKeys('schemathesis', 1)}`;
             services = await startServices({ ...env, API_KEYS: apiKeys }, { echo: false });
             const code = await runNx(['run-many', '-t', 'e2e', '--parallel=1', '--output-style=static'], { ...env, API_KEYS: apiKeys, ...serviceUrls(services) });
             return code === 0;

@@ -11,6 +11,7 @@ const commonErrors = {
   '413': problemResponse('Body over 100 kB'),
   '415': problemResponse('Body is not application/json'),
   '422': problemResponse('A business rule refused the command (`reason` says which), or an Idempotency-Key reused with another body'),
+  '429': problemResponse('Rate limited: more requests per second than this key may send; retry after `Retry-After` seconds'),
   '503': problemResponse('MongoDB or Kafka is unreachable; see Retry-After'),
 };
 
@@ -32,7 +33,8 @@ function command(summary: string, body: z.ZodType, created: boolean, withId: boo
       responses: {
         [created ? '201' : '200']: { description: created ? 'Created' : 'Done', content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandResult' } } } },
         ...commonErrors,
-        ...(withId ? { '404': problemResponse('No such id in your tenant') } : {}),
+        // A create with If-Match asks for a version of an id that does not exist yet.
+        '404': problemResponse(withId ? 'No such id in your tenant' : '`If-Match` names a version, and there is no such id in your tenant'),
         ...extraErrors,
       },
     },
