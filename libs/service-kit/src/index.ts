@@ -16,6 +16,7 @@ export { correlationMiddleware, type CorrelatedRequest } from './http/correlatio
 export { idSchema } from './http/ids';
 export { RedisRateLimiter, LocalRateLimiter, rateLimitMiddleware, rateLimitFromEnv, callerOf, type RateLimiter, type RateDecision } from './http/rate-limit';
 export { securityHeaders } from './http/security-headers';
+export { answerClientErrors, clientErrorResponse } from './http/client-error';
 export { startTracing, contextFrom, currentTraceContext, inEventSpan, recordEventSpan, inSpan } from './tracing/tracing';
 export { httpTracing } from './tracing/http-tracing.middleware';
 export { FileSpanExporter, type SpanLine } from './tracing/file-span.exporter';

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { readServiceConfig, type ServiceConfig } from './config';
 import type { ServiceDescriptor } from './service-catalogue';
+import { answerClientErrors } from './http/client-error';
 import { correlationMiddleware } from './http/correlation.middleware';
 import { jsonBodyParser } from './http/json-body';
 import { LocalRateLimiter, rateLimitFromEnv, rateLimitMiddleware, RedisRateLimiter, type RateLimiter } from './http/rate-limit';
@@ -80,6 +81,7 @@ export async function runService(
     server.headersTimeout = httpTimeouts.headersMs;
     server.requestTimeout = httpTimeouts.requestMs;
     server.connectionsCheckingInterval = httpTimeouts.checkEveryMs;
+    answerClientErrors(server);
     await app.listen(config.port, process.env['BIND_HOST'] ?? '0.0.0.0');
     server.on('close', () => {
       limiter.close();

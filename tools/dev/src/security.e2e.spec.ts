@@ -190,6 +190,41 @@ describe('bodies too large', () => {
   });
 });
 
+/** A raw answer is problem+json of `kind` and closes the connection (Node's own 400, 408 and 431 included). */
+function expectRawProblem(reply: string, status: number, kind: string): void {
+  const [head = '', body = ''] = reply.split('\r\n\r\n');
+  expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+  expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+  expect(head).toMatch(/\r\nconnection: close/i);
+  expect(JSON.parse(body)).toMatchObject({ status, type: `https://eventide.dev/problems/${kind}` });
+}
+
+/** Writes a raw request and resolves with everything the server said before it closed the connection. */
+function rawExchange(base: string, request: string): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve) => {
+    let reply = '';
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(request));
+    const giveUp = setTimeout(() => socket.destroy(), 10_000);
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      resolve(reply);
+    });
+  });
+}
+
+describe("what Node's HTTP parser refuses before any handler runs, answered as problem+json", () => {
+  it.each([
+    ['gateway', () => gateway],
+    ['commands', () => commands],
+  ])('%s: a malformed request line is a 400, headers over 16 kB a 431', async (_name, base) => {
+    expectRawProblem(await rawExchange(base(), 'GET /v1/products HTTP/1.1 trailing junk\r\nHost: x\r\n\r\n'), 400, 'malformed-http');
+    expectRawProblem(await rawExchange(base(), `GET /v1/products HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${keyA}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`), 431, 'headers-too-large');
+  });
+});
+
 describe('clients that trickle their request (headersTimeout 10 s, requestTimeout 30 s)', () => {
   /** Opens a raw connection, writes `start`, then one `drip` a second; resolves with what the server said and when it hung up. */
   function trickle(base: string, start: string, drip: string, giveUpMs: number): Promise<{ closedAfterMs: number; reply: string }> {
@@ -219,7 +254,7 @@ describe('clients that trickle their request (headersTimeout 10 s, requestTimeou
     for (const result of [gw, cmd]) {
       expect(result.closedAfterMs).toBeGreaterThanOrEqual(9_500);
       expect(result.closedAfterMs).toBeLessThan(14_000);
-      expect(result.reply).toMatch(/^HTTP\/1\.1 408/);
+      expectRawProblem(result.reply, 408, 'request-timeout');
     }
   }, 40_000);
 
@@ -228,6 +263,6 @@ describe('clients that trickle their request (headersTimeout 10 s, requestTimeou
     const result = await trickle(commands, head, 'x', 45_000);
     expect(result.closedAfterMs).toBeGreaterThanOrEqual(29_500);
     expect(result.closedAfterMs).toBeLessThan(34_000);
-    expect(result.reply).toMatch(/^HTTP\/1\.1 408/);
+    expectRawProblem(result.reply, 408, 'request-timeout');
   }, 60_000);
 });

@@ -16,6 +16,7 @@ const base = 'https://eventide.dev/problems/';
 export const problemTypes = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
   'malformed-json': { status: 400, title: 'The body is not valid JSON' },
+  'malformed-http': { status: 400, title: 'The request is not valid HTTP' },
   unauthenticated: { status: 401, title: 'An API key is required' },
   'not-found': { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
@@ -26,6 +27,8 @@ export const problemTypes = {
   'payload-too-large': { status: 413, title: 'The body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'The request did not arrive in time' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'dependency-unavailable': { status: 503, title: 'A dependency is unavailable' },
   'consistency-timeout': { status: 504, title: 'The read model has not applied your write yet' },
