@@ -45,7 +45,8 @@ describe.each([
       '--report', 'junit',
       '--report-dir', join(reports, name.replace(/\W+/g, '-')),
     ];
-    const { code, output } = await run(python, args, { ...process.env, NO_COLOR: '1' });
+    // Run where its cache directory (.schemathesis) lands in the temporary directory, not the workspace.
+    const { code, output } = await run(python, args, { env: { ...process.env, NO_COLOR: '1' }, cwd: reports });
     const generated = /(\d+) generated/.exec(output)?.[1] ?? '?';
     process.stderr.write(`schemathesis ${name}: ${generated} test cases, seed ${seed}, exit ${code}\n`);
     // On failure the message is Schemathesis's own report: each failure with its curl command.

@@ -14,9 +14,9 @@ export interface Outcome {
 }
 
 /** Runs a command and collects its stdout and stderr together; never rejects on a non-zero exit. */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 300_000): Promise<Outcome> {
+export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000 });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -45,7 +45,7 @@ export async function ensureSchemathesis(): Promise<string> {
   if (made.code !== 0) throw new Error(`could not create a Python venv for Schemathesis (python3 -m venv ${building}):\n${made.output}`);
   const env: NodeJS.ProcessEnv = { ...process.env, PIP_CONFIG_FILE: devNull, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
   for (const name of ['PIP_FIND_LINKS', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_NO_INDEX']) delete env[name];
-  const pip = await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--no-input', '--index-url', 'https://pypi.org/simple', `schemathesis==${schemathesisVersion}`], env);
+  const pip = await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--no-input', '--index-url', 'https://pypi.org/simple', `schemathesis==${schemathesisVersion}`], { env });
   if (pip.code !== 0) {
     await rm(building, { recursive: true, force: true });
     throw new Error(`could not install schemathesis==${schemathesisVersion} from PyPI:\n${pip.output.slice(-4000)}`);
