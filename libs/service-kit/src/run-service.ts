@@ -7,6 +7,7 @@ import type { ServiceDescriptor } from './service-catalogue';
 import { answerClientErrors } from './http/client-error';
 import { correlationMiddleware } from './http/correlation.middleware';
 import { jsonBodyParser } from './http/json-body';
+import { methodNotAllowed, type RouteLayer } from './http/method-not-allowed';
 import { LocalRateLimiter, rateLimitFromEnv, rateLimitMiddleware, RedisRateLimiter, type RateLimiter } from './http/rate-limit';
 import { securityHeaders } from './http/security-headers';
 import { httpTracing } from './tracing/http-tracing.middleware';
@@ -67,10 +68,12 @@ export async function runService(
     // The JSON body parser is ours (below, after the rate limit), so its failures are answered as problems.
     app = await NestFactory.create(rootModule(config), { logger, bufferLogs: false, bodyParser: false });
     app.enableShutdownHooks();
-    (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+    const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void; router: { stack: RouteLayer[] } };
+    express.disable('x-powered-by');
     app.use(correlationMiddleware(logger));
     app.use(httpTracing());
     app.use(securityHeaders());
+    app.use(methodNotAllowed(() => express.router.stack));
     const limiter = rateLimiterFor(config.redisUrl ?? process.env['REDIS_URL']);
     app.use('/v1', rateLimitMiddleware(limiter));
     app.use(jsonBodyParser());

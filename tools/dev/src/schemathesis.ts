@@ -57,5 +57,16 @@ export async function ensureSchemathesis(): Promise<string> {
   return python;
 }
 
-/** What the e2e spec asks of every answer: Schemathesis 4 names for the checks the issue lists. */
-export const schemathesisChecks = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_headers_conformance', 'response_schema_conformance'];
+/**
+ * What the e2e spec asks of every answer, in Schemathesis 4's names: no server error; status, content
+ * type, headers and body as documented; and a 405 with a right `Allow` for a method a path does not serve.
+ */
+export const schemathesisChecks = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_headers_conformance',
+  'response_schema_conformance',
+  'unsupported_method',
+  'allow_header_conformance',
+];
