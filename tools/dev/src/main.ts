@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { infraCli, infraSettings } from '@eventide/local-infra';
+import { down, infraCli, infraSettings, up } from '@eventide/local-infra';
 import { start } from './start';
 import { runTests } from './test-runner';
 
@@ -18,7 +18,35 @@ async function operatorCli(args: string[]): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
-/** Dispatches `npm start`, `npm test`, `npm run infra -- ...` and `npm run eventide -- ...`. Returns the exit code. */
+/**
+ * `npm run bench [-- --only <group|id>]`: provisions Kafka, MongoDB and Redis as `npm test` does,
+ * then runs the bench runner (tools/bench) in a child process with their connection variables; the
+ * pairs that need services build the image tree and start them themselves. Servers this call
+ * started are stopped again, also on Ctrl-C.
+ */
+async function bench(args: string[]): Promise<number> {
+  const infra = await up();
+  const { workspaceRoot } = infraSettings();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(workspaceRoot, 'tools/bench/src/harness/main.ts'), ...args], {
+    cwd: workspaceRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...infra.env },
+  });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    return await new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    if (infra.started.length) await down(undefined, infra.started);
+  }
+}
+
+/** Dispatches `npm start`, `npm test`, `npm run bench`, `npm run infra -- ...` and `npm run eventide -- ...`. Returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
@@ -30,8 +58,10 @@ export async function main(args: string[]): Promise<number> {
       return infraCli(rest);
     case 'cli':
       return operatorCli(rest);
+    case 'bench':
+      return bench(rest);
     default:
-      process.stderr.write('usage: bootstrap.mjs start | test [--only unit|int|e2e|chaos] | infra <command> | cli <command>\n');
+      process.stderr.write('usage: bootstrap.mjs start | test [--only unit|int|e2e|chaos] | bench [--only <group|id>] | infra <command> | cli <command>\n');
       return 2;
   }
 }
