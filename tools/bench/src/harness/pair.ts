@@ -17,6 +17,8 @@ export interface Sample {
   /** CPU seconds and peak RSS in bytes of the processes doing the work, when measured. */
   cpuSeconds?: number;
   rssBytes?: number;
+  /** Further counts the pair wants in the report (conflicts retried, acknowledged but lost ...). */
+  counters?: Record<string, number>;
 }
 
 /** Connections and names a pair may use; every pair gets its own database, topic prefix and Redis db. */

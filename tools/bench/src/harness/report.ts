@@ -44,7 +44,17 @@ export function groupTable(pairs: readonly PairResult[]): string {
     const met = p.goalMet === undefined ? '-' : p.goalMet ? 'yes' : '**no**';
     lines.push(`| ${cell(p.title)} | ${side(p.ours, p.unit)} | ${side(p.baseline, p.unit)} (${cell(p.baselineLabel)}) | ${short(p.ratio ?? Number.NaN)} | ${p.goal === undefined ? '-' : `≥ ${p.goal}`} | ${met} |`);
   }
+  const counted = pairs.filter((p) => [...p.samples.ours, ...p.samples.baseline].some((s) => s.counters));
+  if (counted.length) lines.push('');
+  for (const p of counted) lines.push(`- ${cell(p.title)}, summed over the repetitions: ours ${counterText(p.samples.ours)}; baseline ${counterText(p.samples.baseline)}.`);
   return lines.join('\n');
+}
+
+function counterText(samples: PairResult['samples']['ours']): string {
+  const sums: Record<string, number> = {};
+  for (const s of samples) for (const [k, v] of Object.entries(s.counters ?? {})) sums[k] = (sums[k] ?? 0) + v;
+  const text = Object.entries(sums).map(([k, v]) => `${k.replace(/([A-Z])/g, ' $1').toLowerCase()} ${v}`);
+  return text.length ? text.join(', ') : '-';
 }
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
