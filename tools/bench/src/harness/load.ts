@@ -18,7 +18,9 @@ export async function timedWorkers(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = 0; performance.now() < deadline; i++) {
         const t = performance.now();
-        operations += await step(worker, i);
+        // Not `operations += await ...`: that reads the total before the await and loses other workers' counts.
+        const done = await step(worker, i);
+        operations += done;
         latencies.push(performance.now() - t);
       }
     }),

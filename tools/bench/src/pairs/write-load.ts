@@ -7,6 +7,9 @@ export const STORE_WRITE_CONCERN: WriteConcernSettings = { w: 'majority', journa
 /** Seconds each side runs per repetition. */
 export const sideSeconds = (profile: 'quick' | 'full'): number => (profile === 'quick' ? 0.6 : 1.5);
 
+/** Seconds per side for the service pairs, whose requests take longer. */
+export const serviceSeconds = (profile: 'quick' | 'full'): number => (profile === 'quick' ? 1.5 : 3);
+
 /** `count` reference-domain product events (a create, then restocks), the shapes every write pair appends. */
 export function productEvents(count: number, startVersion: number): NewEvent[] {
   return Array.from({ length: count }, (_, i) =>
