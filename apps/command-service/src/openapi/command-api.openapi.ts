@@ -16,7 +16,7 @@ const commonErrors = {
 };
 
 const headers = [
-  { name: 'If-Match', in: 'header', required: false, schema: { type: 'string', example: '"3"' }, description: 'Run only if the aggregate is still at this version' },
+  { name: 'If-Match', in: 'header', required: false, schema: { type: 'string', pattern: '^(W/)?"?[0-9]{1,15}"?$', example: '"3"' }, description: 'Run only if the aggregate is still at this version (`"3"`, `3` or `W/"3"`)' },
   { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key and body returns the first answer and runs once' },
   { name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'Carried into every event the command causes' },
   { name: 'traceparent', in: 'header', required: false, schema: { type: 'string' }, description: 'W3C trace context, carried through Kafka headers' },
