@@ -7,7 +7,11 @@ import { timedWorkers } from '../harness/load';
 import type { BenchContext, BenchPair, PairFactory } from '../harness/pair';
 import { STORE_WRITE_CONCERN, appendContext, dropDb, freshCollection, productEvents, productStream, sideSeconds } from './write-load';
 
-function appendPair(eventsPerCommand: number, concurrency: number, profile: BenchContext['profile']): BenchPair {
+/**
+ * `headKnown`: the caller promises its expected version is the head (`expectedVersionIsHead`), as the
+ * command handler does after loading the aggregate, so the store skips its own head lookup.
+ */
+function appendPair(eventsPerCommand: number, concurrency: number, profile: BenchContext['profile'], headKnown = false): BenchPair {
   let client: MongoClient | undefined;
   let db: Db;
   let tenant = 'bench';
@@ -23,9 +27,9 @@ function appendPair(eventsPerCommand: number, concurrency: number, profile: Benc
   };
 
   return {
-    id: `append-${eventsPerCommand}x-c${concurrency}`,
+    id: `append-${eventsPerCommand}x-c${concurrency}${headKnown ? '-head-known' : ''}`,
     group: 'append',
-    title: `append ${eventsPerCommand} event${eventsPerCommand > 1 ? 's' : ''}/command, ${concurrency} concurrent`,
+    title: `append ${eventsPerCommand} event${eventsPerCommand > 1 ? 's' : ''}/command, ${concurrency} concurrent${headKnown ? ', head known' : ''}`,
     unit: 'events/s',
     higherIsBetter: true,
     baselineLabel: 'raw insertOne of the same commit docs, same indexes, w:majority+j',
@@ -41,7 +45,7 @@ function appendPair(eventsPerCommand: number, concurrency: number, profile: Benc
       const versions = new Array<number>(concurrency).fill(0);
       const sample = await timedWorkers(concurrency, seconds, async (worker) => {
         const version = versions[worker] as number;
-        await store.append(productStream(tenant, `w${worker}`), version, productEvents(eventsPerCommand, version + 1), appendContext(`c${worker}-${version}`));
+        await store.append(productStream(tenant, `w${worker}`), version, productEvents(eventsPerCommand, version + 1), appendContext(`c${worker}-${version}`), { expectedVersionIsHead: headKnown });
         versions[worker] = version + eventsPerCommand;
         return eventsPerCommand;
       });
@@ -76,4 +80,7 @@ function appendPair(eventsPerCommand: number, concurrency: number, profile: Benc
   };
 }
 
-export const pairs: PairFactory = (profile) => [1, 10].flatMap((events) => [1, 16, 64].map((concurrency) => appendPair(events, concurrency, profile)));
+export const pairs: PairFactory = (profile) => [
+  ...[1, 10].flatMap((events) => [1, 16, 64].map((concurrency) => appendPair(events, concurrency, profile))),
+  ...[1, 16].map((concurrency) => appendPair(1, concurrency, profile, true)),
+];

@@ -5,10 +5,10 @@ import type { AppendContext, NewEvent, StreamRef } from '@eventide/event-store';
 export const STORE_WRITE_CONCERN: WriteConcernSettings = { w: 'majority', journal: true, wtimeoutMS: 5000 };
 
 /** Seconds each side runs per repetition. */
-export const sideSeconds = (profile: 'quick' | 'full'): number => (profile === 'quick' ? 0.6 : 1.5);
+export const sideSeconds = (profile: 'quick' | 'full'): number => (profile === 'quick' ? 0.5 : 1.5);
 
 /** Seconds per side for the service pairs, whose requests take longer. */
-export const serviceSeconds = (profile: 'quick' | 'full'): number => (profile === 'quick' ? 1.5 : 3);
+export const serviceSeconds = (profile: 'quick' | 'full'): number => (profile === 'quick' ? 1.2 : 3);
 
 /** `count` reference-domain product events (a create, then restocks), the shapes every write pair appends. */
 export function productEvents(count: number, startVersion: number): NewEvent[] {
