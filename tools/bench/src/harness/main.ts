@@ -1,4 +1,4 @@
-// `npm run bench [-- --only <group|id>]`: runs every selected pair of tools/bench/src/pairs, then
+// `npm run bench [-- --only <group|id>]` (or `-- --report-only`, which only regenerates the docs): runs every selected pair of tools/bench/src/pairs, then
 // writes docs/benchmarks/results.json, the charts and docs/benchmarks.md. Started by the dev
 // tooling (tools/dev, `bench`) with the connection variables of the local infrastructure.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,11 @@ function write(results: Results): void {
 }
 
 export async function main(args: string[]): Promise<number> {
+  if (args.includes('--report-only')) {
+    // Regenerates the charts and docs/benchmarks.md from results.json (after editing notes.md).
+    write(JSON.parse(readFileSync(join(docsDir, 'results.json'), 'utf8')) as Results);
+    return 0;
+  }
   stopChildrenOnSignal();
   const onlyAt = args.indexOf('--only');
   const only = (onlyAt >= 0 ? args[onlyAt + 1] : undefined) ?? process.env['BENCH_ONLY'];
