@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { infraSettings } from '@eventide/local-infra';
-import { stopChildrenOnSignal } from './children';
+import { interrupted, onInterrupt, stopChildrenOnSignal } from './children';
 import { environment } from './environment';
 import { renderMarkdown, groupsOf, type Results } from './report';
 import { discoverPairs, repetitionsFor, runPair, selected, type PairResult, type Profile } from './runner';
@@ -71,11 +71,14 @@ export async function main(args: string[]): Promise<number> {
   for (const [i, pair] of pairs.entries()) {
     const name = `bench-${run}-${i}`;
     const redisDb = 10 + (i % 6);
+    onInterrupt(() => pair.teardown());
     const result = await runPair(
       pair,
       { mongoUrl, kafkaBrokers, redisUrl: `${redisUrl.replace(/\/\d*$/, '')}/${redisDb}`, dbName: name, topicPrefix: `${name}.`, tenant: name, profile, log },
       repetitions,
     );
+    onInterrupt(undefined);
+    if (interrupted()) return new Promise<number>(() => undefined); // the signal handler exits
     log(`${pair.id}: ${result.status}${result.ratio === undefined ? '' : `, ratio ${result.ratio.toFixed(3)}`}${result.goalMet === undefined ? '' : result.goalMet ? ' (goal met)' : ' (goal NOT met)'} in ${result.seconds.toFixed(0)}s`);
     results.push({ ...result, measuredAt: env.date, profile });
   }
