@@ -34,15 +34,17 @@ function side(stats: PairResult['ours'], unit: string): string {
 }
 
 /** One markdown table of a group: ours, baseline, ratio, goal and whether it is met. */
-export function groupTable(pairs: readonly PairResult[]): string {
+export function groupTable(pairs: readonly PairResult[], runDate?: string): string {
   const lines = ['| measurement | ours: median (min–max) | baseline: median (min–max) | ratio | goal | met? |', '|---|---|---|---|---|---|'];
   for (const p of pairs) {
+    const earlier = runDate !== undefined && p.measuredAt !== undefined && p.measuredAt !== runDate ? ` *(earlier run: ${p.measuredAt}, ${p.profile ?? '?'})*` : '';
+    const title = `${cell(p.title)}${earlier}`;
     if (p.status === 'failed') {
-      lines.push(`| ${cell(p.title)} | failed: ${cell((p.error ?? '').split('\n')[0] ?? '')} | ${cell(p.baselineLabel)} | - | ${p.goal ?? '-'} | no |`);
+      lines.push(`| ${title} | failed: ${cell((p.error ?? '').split('\n')[0] ?? '')} | ${cell(p.baselineLabel)} | - | ${p.goal ?? '-'} | no |`);
       continue;
     }
     const met = p.goalMet === undefined ? '-' : p.goalMet ? 'yes' : '**no**';
-    lines.push(`| ${cell(p.title)} | ${side(p.ours, p.unit)} | ${side(p.baseline, p.unit)} (${cell(p.baselineLabel)}) | ${short(p.ratio ?? Number.NaN)} | ${p.goal === undefined ? '-' : `≥ ${p.goal}`} | ${met} |`);
+    lines.push(`| ${title} | ${side(p.ours, p.unit)} | ${side(p.baseline, p.unit)} (${cell(p.baselineLabel)}) | ${short(p.ratio ?? Number.NaN)} | ${p.goal === undefined ? '-' : `≥ ${p.goal}`} | ${met} |`);
   }
   const counted = pairs.filter((p) => [...p.samples.ours, ...p.samples.baseline].some((s) => s.counters));
   if (counted.length) lines.push('');
@@ -86,7 +88,7 @@ export function renderMarkdown(results: Results, notes: string, charts: { group:
   ];
   for (const group of groupsOf(pairs)) {
     const inGroup = pairs.filter((p) => p.group === group);
-    out.push(`## ${group}`, '', groupTable(inGroup), '');
+    out.push(`## ${group}`, '', groupTable(inGroup, env.date), '');
     const chart = charts.find((c) => c.group === group);
     if (chart) out.push(`![${group}: ours vs baseline](${chart.file})`, '');
   }

@@ -54,6 +54,14 @@ describe('report', () => {
   });
 });
 
+describe('report of a run with --only', () => {
+  it('marks the rows an earlier run measured', () => {
+    const table = groupTable([pair({ measuredAt: '2026-11-21T00:00:00Z', profile: 'full' }), pair({ id: 'b', title: 'now', measuredAt: 'today' })], 'today');
+    expect(table).toContain('| append 1 event/command, 1 concurrent *(earlier run: 2026-11-21T00:00:00Z, full)* |');
+    expect(table).toContain('| now | 90 events/s');
+  });
+});
+
 describe('svg', () => {
   it('escapes text and shortens numbers', () => {
     expect(xml('a<b & "c"')).toBe('a&lt;b &amp; &quot;c&quot;');
