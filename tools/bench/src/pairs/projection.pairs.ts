@@ -1,0 +1,168 @@
+// Projection events/s: the real projector services (1 replica, from the image tree) draining a
+// pre-loaded topic on a fresh consumer group into a fresh generation marked complete, against raw
+// kafkajs eachBatch consumption writing the same documents / keys with one bulkWrite / pipeline per batch.
+import Redis from 'ioredis';
+import { MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import type { Admin, Kafka } from 'kafkajs';
+import { fromKafkaMessage, topicFor, type EventEnvelope } from '@eventide/messaging';
+import { readModelId, redisCompleteMarker } from '@eventide/projections';
+import type { BenchContext, BenchPair, PairFactory, Sample } from '../harness/pair';
+import {
+  AGGREGATE_TYPES,
+  commitDocs,
+  dropKafka,
+  insertCommits,
+  kafkaOf,
+  loadTopics,
+  redisDb,
+  startBenchService,
+  stopServices,
+  timeDrain,
+} from './support/read-load';
+
+const REDIS_DB = 14;
+const size = (profile: BenchContext['profile']) => (profile === 'quick' ? { products: 150, orders: 150 } : { products: 300, orders: 300 });
+
+type Family = 'projector-mongo' | 'projector-redis';
+
+/** A fresh read model that counts as complete, so what is measured is consumption, not the start-up backfill. */
+async function freshGeneration(db: Db, redis: Redis, family: Family): Promise<void> {
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) if (c.name.startsWith('rm_') || c.name.startsWith('projection_') || c.name.startsWith('raw_')) await db.dropCollection(c.name);
+  await db.collection('projection_generations').insertOne({ _id: family as never, epoch: 1, active: 1, activeComplete: true, acks: {}, updatedAt: new Date() });
+  await redis.flushdb();
+  await redis.set(redisCompleteMarker(family, 1), 'bench');
+}
+
+/** The MongoDB family's four views: product details and summary, order details and the customer's history; each conditioned on the version. */
+function mongoWrites(events: EventEnvelope[]): Map<string, AnyBulkWriteOperation[]> {
+  const out = new Map<string, AnyBulkWriteOperation[]>();
+  const add = (collection: string, op: AnyBulkWriteOperation) => out.set(collection, [...(out.get(collection) ?? []), op]);
+  for (const e of events) {
+    const { tenant, aggregateId } = e.metadata;
+    const _id = readModelId(tenant, aggregateId);
+    const doc = { tenant, id: aggregateId, version: e.version, ...(e.data as Record<string, unknown>) };
+    const upsert = (collection: string) => add(collection, { updateOne: { filter: { _id }, update: { $set: doc }, upsert: true } });
+    if (e.metadata.aggregateType === 'product') {
+      upsert('raw_product_details');
+      upsert('raw_product_summary');
+    } else {
+      upsert('raw_order_details');
+      add('raw_customer_order_history', { updateOne: { filter: { _id: readModelId(tenant, `c-${aggregateId}`) }, update: { $set: { [`orders.${aggregateId}`]: doc } }, upsert: true } });
+    }
+  }
+  return out;
+}
+
+/** The Redis family's keys: a version per stream (its idempotency), stock levels, dashboard counters, top sellers, latest orders. */
+function redisWrites(pipeline: ReturnType<Redis['pipeline']>, events: EventEnvelope[]): void {
+  for (const e of events) {
+    const { tenant, aggregateId } = e.metadata;
+    const key = (name: string) => `raw:{${tenant}}:${name}`;
+    pipeline.set(key(`v:${aggregateId}`), e.version);
+    const data = e.data as { currentStock?: number; quantity?: number; total?: number; lines?: { productId: string; quantity: number }[] };
+    if (e.metadata.aggregateType === 'product') pipeline.hset(key('stock'), aggregateId, data.currentStock ?? data.quantity ?? 0);
+    else if (e.type === 'OrderPlaced') {
+      pipeline.hincrby(key('dashboard'), 'placed', 1);
+      for (const line of data.lines ?? []) pipeline.zincrby(key('top'), line.quantity, line.productId);
+      pipeline.zadd(key('latest'), Date.now(), aggregateId);
+      pipeline.zremrangebyrank(key('latest'), 0, -51);
+    } else pipeline.hincrby(key('dashboard'), 'confirmed', 1);
+  }
+}
+
+/** Raw kafkajs: eachBatch, write the batch's documents/keys in one round trip, then commit its offsets. */
+async function rawDrain(kafka: Kafka, admin: Admin, ctx: BenchContext, family: Family, db: Db, redis: Redis, groupId: string, total: number, ends: number): Promise<Sample> {
+  const consumer = kafka.consumer({ groupId });
+  let crashed: unknown;
+  consumer.on(consumer.events.CRASH, (event) => {
+    crashed = event.payload.error;
+  });
+  await consumer.connect();
+  try {
+    for (const t of AGGREGATE_TYPES) await consumer.subscribe({ topic: topicFor(t, ctx.topicPrefix), fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (batch.messages.length === 0) return;
+        const events = batch.messages.map((m) => fromKafkaMessage(m));
+        if (family === 'projector-mongo') {
+          for (const [c, ops] of mongoWrites(events)) await db.collection(c).bulkWrite(ops as AnyBulkWriteOperation<never>[], { ordered: true });
+        } else {
+          const pipeline = redis.pipeline();
+          redisWrites(pipeline, events);
+          await pipeline.exec();
+        }
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+      },
+    });
+    const { events, seconds } = await timeDrain(admin, groupId, ctx.topicPrefix, total, ends, 120_000, () => crashed);
+    return { value: events / seconds, operations: events };
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+function projectionPair(profile: BenchContext['profile'], family: Family): BenchPair {
+  let ctx: BenchContext | undefined;
+  let mongo: MongoClient | undefined;
+  let redis: Redis | undefined;
+  let kafka: Kafka | undefined;
+  let admin: Admin | undefined;
+  let total = 0;
+  let ends = 0;
+  let runs = 0;
+  const { products, orders } = size(profile);
+  const need = () => {
+    if (!ctx || !mongo || !redis || !kafka || !admin) throw new Error('setup did not run');
+    return { ctx, db: mongo.db(ctx.dbName), redis, kafka, admin };
+  };
+  const kind = family === 'projector-mongo' ? 'MongoDB' : 'Redis';
+  return {
+    id: `projection-${family === 'projector-mongo' ? 'mongo' : 'redis'}-x1`,
+    group: 'projection',
+    title: `${kind} projection draining a pre-loaded topic, 1 replica (${products * 5 + orders * 2} events)`,
+    unit: 'events/s',
+    higherIsBetter: true,
+    baselineLabel: family === 'projector-mongo' ? 'raw kafkajs eachBatch + one ordered bulkWrite per view per batch, same docs' : 'raw kafkajs eachBatch + one Redis pipeline per batch, same keys',
+    goal: 0.7,
+    async setup(context) {
+      ctx = context;
+      mongo = await MongoClient.connect(context.mongoUrl);
+      redis = new Redis(redisDb(context, REDIS_DB));
+      kafka = kafkaOf(context);
+      admin = kafka.admin();
+      await admin.connect();
+      const docs = commitDocs(context.tenant, products, orders, false);
+      await insertCommits(mongo.db(context.dbName), docs);
+      total = docs.length;
+      ends = await loadTopics(kafka, admin, docs, context.topicPrefix);
+    },
+    async ours() {
+      const { ctx: c, db, redis: r, admin: a } = need();
+      await freshGeneration(db, r, family);
+      const groupPrefix = `${c.topicPrefix}ours-${++runs}.`;
+      const service = await startBenchService(family, c, { KAFKA_GROUP_PREFIX: groupPrefix, REDIS_URL: redisDb(c, REDIS_DB) });
+      try {
+        const { events, seconds } = await timeDrain(a, `${groupPrefix}${family}`, c.topicPrefix, total, ends, 120_000);
+        return { value: events / seconds, operations: events };
+      } finally {
+        await stopServices([service]);
+      }
+    },
+    async baseline() {
+      const { ctx: c, db, redis: r, kafka: k, admin: a } = need();
+      await freshGeneration(db, r, family);
+      return rawDrain(k, a, c, family, db, r, `${c.topicPrefix}raw-${++runs}`, total, ends);
+    },
+    async teardown() {
+      await redis?.flushdb().catch(() => undefined);
+      redis?.disconnect();
+      if (mongo && ctx) await mongo.db(ctx.dbName).dropDatabase().catch(() => undefined);
+      await mongo?.close();
+      await admin?.disconnect();
+      if (ctx) await dropKafka(ctx);
+    },
+  };
+}
+
+export const pairs: PairFactory = (profile) => [projectionPair(profile, 'projector-mongo'), projectionPair(profile, 'projector-redis')];
