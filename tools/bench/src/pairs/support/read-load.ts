@@ -110,8 +110,9 @@ export async function timeDrain(admin: Admin, groupId: string, prefix: string, t
     if (Date.now() > deadline) throw new Error(`${groupId} committed ${committed} of ${ends} within ${timeoutMs / 1000} s`);
     committed = await committedSum(admin, groupId, prefix);
     if (!start && committed > 0) start = { at: performance.now(), committed };
-    await sleep(25);
+    await sleep(10);
   }
+  if (!start || start.committed >= ends) throw new Error(`${groupId} drained between two polls; load more events`);
   return { events: total - (start?.committed ?? 0), seconds: (performance.now() - (start?.at ?? performance.now())) / 1000 };
 }
 
