@@ -2,8 +2,8 @@
 // pre-loaded topic on a fresh consumer group into a fresh generation marked complete, against raw
 // kafkajs eachBatch consumption writing the same documents / keys with one bulkWrite / pipeline per batch.
 import Redis from 'ioredis';
-import { MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
-import { mongoWrites, redisWrites } from './support/raw-writes';
+import { MongoClient, type Db } from 'mongodb';
+import { mongoWrites, redisWrites, type RawDoc } from './support/raw-writes';
 import type { Admin, Kafka } from 'kafkajs';
 import { fromKafkaMessage, topicFor } from '@eventide/messaging';
 import { redisCompleteMarker } from '@eventide/projections';
@@ -52,7 +52,7 @@ async function rawDrain(kafka: Kafka, admin: Admin, ctx: BenchContext, family: F
         if (batch.messages.length === 0) return;
         const events = batch.messages.map((m) => fromKafkaMessage(m));
         if (family === 'projector-mongo') {
-          for (const [c, ops] of mongoWrites(events)) await db.collection(c).bulkWrite(ops as AnyBulkWriteOperation<never>[], { ordered: true });
+          for (const [c, ops] of mongoWrites(events)) await db.collection<RawDoc>(c).bulkWrite(ops, { ordered: true });
         } else {
           const pipeline = redis.pipeline();
           redisWrites(pipeline, events);
