@@ -1,6 +1,6 @@
 // Resident memory and CPU time of a process, read from /proc (Linux), and a tiny JSON POST client.
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { request, type Agent } from 'node:http';
 
 /** Resident set size in bytes (VmRSS), 0 when the process is gone. */
 export function rssBytes(pid: number): number {
