@@ -15,7 +15,7 @@ import { atRate, createProduct, startStack, type Stack } from './support/stack';
 import { STORE_WRITE_CONCERN } from './write-load';
 
 const REDIS_DB = 11;
-const seconds = (profile: BenchContext['profile']) => (profile === 'quick' ? 2 : 4);
+const seconds = (profile: BenchContext['profile']) => (profile === 'quick' ? 1 : 3);
 
 function summary(latencies: number[], failures: number): Sample {
   if (failures > latencies.length / 100) throw new Error(`${failures} of ${failures + latencies.length} requests failed`);

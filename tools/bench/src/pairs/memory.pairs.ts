@@ -14,7 +14,7 @@ import type { ServiceName } from './support/read-load';
 const REDIS_DB = 12;
 const RATE = 40;
 const SERVICES: ServiceName[] = ['command-service', 'projector-mongo', 'projector-redis', 'query-gateway'];
-const seconds = (profile: BenchContext['profile']) => (profile === 'quick' ? 3 : 6);
+const seconds = (profile: BenchContext['profile']) => (profile === 'quick' ? 2 : 6);
 const MB = 1024 * 1024;
 
 const BARE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(201, { 'content-type': 'application/json' }); s.end(JSON.stringify({ id: 'x', version: 1, consistencyToken: 't' })); }); }).listen(Number(process.env.PORT), () => console.log('listening'));`;
