@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { infraSettings } from '@eventide/local-infra';
 
 // Lints source text as if it lived at a path inside a project, with the workspace's real ESLint
@@ -13,6 +14,12 @@ const { file, source } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
 eslint.lintText(source, { filePath: join(process.cwd(), file) }).then(([result]) => {
   process.stdout.write(JSON.stringify(result.messages));
 });`;
+
+// The Nx rule reads the cached project graph and skips itself (printing a warning) when there is
+// none, as in a fresh clone or after `nx reset`; computing the graph first makes the rule bite.
+beforeAll(() => {
+  execFileSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['show', 'projects'], { cwd: workspaceRoot, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
+}, 60_000);
 
 async function violations(file: string, source: string): Promise<string[]> {
   const out = execFileSync(process.execPath, ['-e', lintInChild], { cwd: workspaceRoot, input: JSON.stringify({ file, source }), encoding: 'utf8' });

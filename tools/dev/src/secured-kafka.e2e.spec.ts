@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { freePort, infraSettings, startSecuredKafka, type SecuredKafka } from '@eventide/local-infra';
-import { healthPaths } from '@eventide/service-kit';
+import { assessReadiness, dependencyChecks, healthPaths, readServiceConfig, serviceCatalogue } from '@eventide/service-kit';
 import { buildApps, imageDir } from './nx';
 import { startService, stopServices, waitReady, type RunningService } from './stack';
 
@@ -59,6 +59,42 @@ async function projectorWith(password: string): Promise<RunningService> {
   services.push(service);
   return service;
 }
+
+type Env = Record<string, string>;
+
+/** What a service's /health/ready would say about Kafka with this environment, without starting one. */
+async function readiness(env: Env) {
+  const config = readServiceConfig({ ...serviceCatalogue['projector-mongo'], needs: ['kafka'] }, env);
+  const checks = dependencyChecks(config, env);
+  try {
+    return await assessReadiness(checks, 8000);
+  } finally {
+    await Promise.all(checks.map((c) => c.close().catch(() => undefined)));
+  }
+}
+
+const scramEnv = (password: string): Env => ({
+  KAFKA_BROKERS: broker.saslSslBroker,
+  KAFKA_SSL: 'true',
+  KAFKA_SSL_CA_FILE: broker.tls.caFile,
+  KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256',
+  KAFKA_SASL_USERNAME: broker.scramUser.username,
+  KAFKA_SASL_PASSWORD: password,
+});
+
+describe('readiness checks against a Kafka that demands SASL or a client certificate over TLS', () => {
+  it('given the right settings, then Kafka is ready; given a wrong password or an untrusted CA, then it is not, with the reason', async () => {
+    expect(await readiness(scramEnv(broker.scramUser.password))).toMatchObject({ ready: true, checks: { kafka: { ok: true } } });
+    const mutualTls = { KAFKA_BROKERS: broker.mutualTlsBroker, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: broker.tls.caFile, KAFKA_SSL_CERT_FILE: broker.tls.clientCertFile, KAFKA_SSL_KEY_FILE: broker.tls.clientKeyFile };
+    expect(await readiness(mutualTls)).toMatchObject({ ready: true });
+
+    const wrongPassword = await readiness(scramEnv('wrong-password'));
+    expect(wrongPassword).toMatchObject({ ready: false, checks: { kafka: { ok: false } } });
+    expect(wrongPassword.checks['kafka']?.error).toMatch(/Authentication failed/);
+    const untrusted = { ...scramEnv(broker.scramUser.password), KAFKA_SSL_CA_FILE: broker.tls.otherCaFile };
+    expect(await readiness(untrusted)).toMatchObject({ ready: false, checks: { kafka: { ok: false } } });
+  }, 30_000);
+});
 
 describe('a service against a Kafka that demands SCRAM over TLS', () => {
   it('given the right credentials and CA, when projector-mongo starts from the image, then /health/ready answers 200', async () => {

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { KafkaConfig } from 'kafkajs';
 import { createKafka, kafkaSettingsFromEnv } from '@eventide/messaging';
-import { assessReadiness, dependencyChecks, readServiceConfig, serviceCatalogue } from '@eventide/service-kit';
-import { startSecuredKafka, type SecuredKafka } from './secured-kafka';
+import { startSecuredKafka, type SecuredKafka } from '@eventide/local-infra';
 
 // The services reach Kafka only through kafkaSettingsFromEnv + createKafka, so these tests give
 // them nothing but the environment a deployment would set, against a real broker that has no
 // plaintext client listener: SASL_SSL (PLAIN, SCRAM-SHA-256) and SSL with a required client certificate.
+// What a service's readiness says about such a broker, and a service started against it, are in
+// secured-kafka.e2e.spec.ts. (These live in tools/dev, not beside the fixture: local-infra imports no library.)
 type Env = Record<string, string>;
 
 /** Short timeouts and no retries, so a refusal shows as an error in seconds, never as a hang. */
@@ -87,17 +88,6 @@ async function refusal(env: Env, overrides = bounded): Promise<{ error: string; 
   throw new Error(`expected the broker to refuse ${JSON.stringify(env)}, but it answered`);
 }
 
-/** What a service's /health/ready would say about Kafka with this environment. */
-async function readiness(env: Env) {
-  const config = readServiceConfig({ ...serviceCatalogue['projector-mongo'], needs: ['kafka'] }, env);
-  const checks = dependencyChecks(config, env);
-  try {
-    return await assessReadiness(checks, 8000);
-  } finally {
-    await Promise.all(checks.map((c) => c.close().catch(() => undefined)));
-  }
-}
-
 describe('Kafka SASL and TLS settings against a secured broker', () => {
   it('given SASL PLAIN over TLS with our CA, when a client produces and consumes, then the message arrives', async () => {
     const env = saslEnv('plain', broker.plainUser);
@@ -145,15 +135,4 @@ describe('Kafka SASL and TLS settings against a secured broker', () => {
     const stranger = { ...mutualTlsEnv(), KAFKA_SSL_CERT_FILE: broker.tls.strangerCertFile, KAFKA_SSL_KEY_FILE: broker.tls.strangerKeyFile };
     expect((await refusal(stranger)).error).toMatch(/alert (certificate unknown|unknown ca|bad certificate)/);
   });
-
-  it('given the right settings, when a service checks readiness, then Kafka is ready; given wrong ones, then it is not, with the reason', async () => {
-    expect(await readiness(saslEnv('SCRAM-SHA-256', broker.scramUser))).toMatchObject({ ready: true, checks: { kafka: { ok: true } } });
-    expect(await readiness(mutualTlsEnv())).toMatchObject({ ready: true });
-
-    const wrongPassword = await readiness(saslEnv('SCRAM-SHA-256', { ...broker.scramUser, password: 'wrong-password' }));
-    expect(wrongPassword).toMatchObject({ ready: false, checks: { kafka: { ok: false } } });
-    expect(wrongPassword.checks['kafka']?.error).toMatch(/Authentication failed/);
-    const untrusted = { ...saslEnv('plain', broker.plainUser), KAFKA_SSL_CA_FILE: broker.tls.otherCaFile };
-    expect(await readiness(untrusted)).toMatchObject({ ready: false, checks: { kafka: { ok: false } } });
-  }, 30_000);
 });
