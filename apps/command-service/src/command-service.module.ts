@@ -17,10 +17,10 @@ import { OrderFulfilment } from './fulfilment/order-fulfilment.process';
 
 const MONGO_CLIENT = Symbol('MONGO_CLIENT');
 
-function positiveInt(name: string, fallback: number): number {
+function intFromEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
   return value;
 }
 
@@ -36,13 +36,18 @@ export class CommandServiceModule implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   static register(config: ServiceConfig): DynamicModule {
-    const partitions = positiveInt('KAFKA_PARTITIONS', 12);
+    const partitions = intFromEnv('KAFKA_PARTITIONS', 12);
     const client = new MongoClient(config.mongoUrl as string, { serverSelectionTimeoutMS: 5000 });
     const db: Db = client.db(process.env['MONGO_DB'] ?? 'eventide');
     const store = new MongoEventStore(db, { partitionOf: (id) => partitionForKey(id, partitions), schemas: new EventSchemaRegistry(eventSchemas) });
     const publishing = new PublisherLifecycle(store, db, kafkaSettingsFromEnv('command-service'), partitions, process.env['PUBLISHER_ENABLED'] !== 'false');
     // Bump a type's snapshot schema whenever its state's shape changes: old snapshots are then ignored.
-    const repository = new AggregateRepository(store, { snapshots: new SnapshotStore(db), snapshotSchemas: { product: 1, order: 1 }, snapshotEvery: positiveInt('SNAPSHOT_EVERY', 50) });
+    const repository = new AggregateRepository(store, {
+      snapshots: new SnapshotStore(db),
+      snapshotSchemas: { product: 1, order: 1 },
+      snapshotEvery: intFromEnv('SNAPSHOT_EVERY', 50),
+      cacheSize: intFromEnv('AGGREGATE_CACHE_SIZE', 10_000, 0),
+    });
     const fulfilment = new FulfilmentConsumer(new OrderFulfilment(repository, () => publishing.publisher.notify()), {
       kafkaSettings: kafkaSettingsFromEnv('order-fulfilment'),
       partitions,

@@ -4,6 +4,8 @@ import type { AppendContext, Commit, NewEvent, StoredEvent, StreamRef } from './
 import type { MongoEventStore } from './mongo-event-store';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from './retry-backoff';
 import type { SnapshotStore } from './snapshot.store';
+import { BoundedLru } from './bounded-lru';
+import { streamKey } from './stream-key';
 
 /** A domain event in the shape the store takes and gives back as is. */
 export interface TypedEvent {
@@ -69,9 +71,21 @@ export interface AggregateRepositoryOptions {
   /** Snapshot after an append crosses a multiple of this many events; default 50, 0 never. */
   snapshotEvery?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Aggregates whose state after their last command this repository keeps in memory (default
+   * 10,000; 0 none). See {@link AggregateRepository.handle} for why a stale entry is harmless.
+   */
+  cacheSize?: number;
   /** Injected for tests; default a timer and Math.random. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+}
+
+/** A state this repository decided on or loaded, at the commit end `version`, for the decider that folded it. */
+interface CachedAggregate {
+  decider: object;
+  state: unknown;
+  version: number;
 }
 
 const defaultFromStored = <E>(event: StoredEvent): E => ({ type: event.type, data: event.data }) as E;
@@ -92,6 +106,7 @@ export class AggregateRepository {
   private readonly random: () => number;
   private readonly snapshots: SnapshotStore | undefined;
   private readonly snapshotSchemas: Readonly<Record<string, string | number>>;
+  private readonly cache: BoundedLru<string, CachedAggregate>;
 
   constructor(
     private readonly store: MongoEventStore,
@@ -103,6 +118,7 @@ export class AggregateRepository {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
+    this.cache = new BoundedLru(options.cacheSize ?? 10_000);
   }
 
   /** The aggregate's state and version: snapshot (if usable) plus a replay of the later events. */
@@ -124,35 +140,87 @@ export class AggregateRepository {
   }
 
   /**
-   * Decides `command` against the current state and appends the outcome. Throws the decider's
+   * Decides `command` against the current state and appends the outcome.
+   *
+   * The state comes from this repository's cache when it holds the aggregate, as Axon's caching
+   * repository does: no read at all. That state may be stale (another replica appended since), but
+   * it is at a commit end, so an append decided on it lands only if nothing was appended after it;
+   * otherwise it collides on the commit key. Only a cached decision that appends is trusted that way:
+   * if the cached state would refuse the command, change nothing, or disagree with `expectedVersion`,
+   * or its append collides, the aggregate is read from the store and decided again, as without a cache. Throws the decider's
    * errors unchanged, and {@link ConcurrencyError} when `expectedVersion` is stale or every attempt lost a race.
    */
   async handle<C, E, S>(decider: Decider<C, E, S>, stream: StreamRef, command: C, options: HandleOptions<E, S>): Promise<HandleResult<S>> {
     const toNewEvent = options.toNewEvent ?? defaultToNewEvent<E>;
-    const fromStored = options.fromStored ?? defaultFromStored<E>;
     const key = options.context.idempotencyKey;
     if (options.resumed && key !== undefined) {
       const earlier = await this.store.findByIdempotencyKey(stream.tenant, key);
       if (earlier) return this.replayed(decider, earlier, options);
     }
+    const cacheKey = streamKey(stream);
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.decider === decider) {
+      const fromCache = await this.handleCached(decider, stream, command, options, cached as CachedAggregate & { state: S });
+      if (fromCache) return fromCache;
+    }
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(decider, stream, options);
+      this.cache.set(cacheKey, { decider, state, version });
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
         throw new ConcurrencyError(options.expectedVersion, version);
       }
       const decided = decider.decide(command, state);
       if (decided.length === 0) return { events: [], fromVersion: version + 1, toVersion: version, state, stream };
       try {
-        const appended = await this.store.append(stream, version, decided.map(toNewEvent), options.context, { expectedVersionIsHead: true });
-        const next = replay(decider, appended.events.map(fromStored), state);
-        await this.maybeSnapshot(stream, appended.fromVersion, appended.toVersion, next, options);
-        return { events: appended.events, fromVersion: appended.fromVersion, toVersion: appended.toVersion, state: next, stream };
+        return await this.append(decider, stream, { state, version }, decided.map(toNewEvent), options);
       } catch (error) {
         if (isDuplicateCommand(error)) return this.replayed(decider, error.commit, options);
         if (!isConcurrencyError(error) || attempt >= this.retry.maxAttempts) throw error;
       }
       await this.sleep(retryDelayMs(attempt, this.retry, this.random));
     }
+  }
+
+  /** The command decided on the cached state and appended; undefined when it must be decided on a fresh load. */
+  private async handleCached<C, E, S>(
+    decider: Decider<C, E, S>,
+    stream: StreamRef,
+    command: C,
+    options: HandleOptions<E, S>,
+    cached: LoadedAggregate<S>,
+  ): Promise<HandleResult<S> | undefined> {
+    if (options.expectedVersion !== undefined && options.expectedVersion !== cached.version) return undefined;
+    let decided: E[];
+    try {
+      decided = decider.decide(command, cached.state);
+    } catch {
+      return undefined;
+    }
+    if (decided.length === 0) return undefined;
+    try {
+      return await this.append(decider, stream, cached, decided.map(options.toNewEvent ?? defaultToNewEvent<E>), options);
+    } catch (error) {
+      if (isDuplicateCommand(error)) return this.replayed(decider, error.commit, options);
+      if (isConcurrencyError(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Appends `events` decided on `from`, caches and snapshots the state after them. */
+  private async append<C, E, S>(decider: Decider<C, E, S>, stream: StreamRef, from: LoadedAggregate<S>, events: NewEvent[], options: HandleOptions<E, S>): Promise<HandleResult<S>> {
+    const cacheKey = streamKey(stream);
+    let appended;
+    try {
+      appended = await this.store.append(stream, from.version, events, options.context, { expectedVersionIsHead: true });
+    } catch (error) {
+      // Lost race, or an outcome unknown: the store, not this entry, says what the aggregate is now.
+      this.cache.delete(cacheKey);
+      throw error;
+    }
+    const next = replay(decider, appended.events.map(options.fromStored ?? defaultFromStored<E>), from.state);
+    this.cache.set(cacheKey, { decider, state: next, version: appended.toVersion });
+    await this.maybeSnapshot(stream, appended.fromVersion, appended.toVersion, next, options);
+    return { events: appended.events, fromVersion: appended.fromVersion, toVersion: appended.toVersion, state: next, stream };
   }
 
   /** The result of an earlier append of the same command, with the state right after it. */

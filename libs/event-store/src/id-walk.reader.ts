@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import { BoundedLru } from './bounded-lru';
 import { guarded } from './event-store.errors';
 import type { CommitDoc, StreamRef } from './event-store.types';
 import type { CommitRange, StreamReader } from './stream-readers';
@@ -17,7 +18,7 @@ const HINT_CAPACITY = 10_000;
  */
 export class IdWalkStreamReader implements StreamReader {
   /** Stream key to the start of a commit seen in it; commits are immutable, so it stays a boundary. */
-  private readonly hints = new Map<string, number>();
+  private readonly hints = new BoundedLru<string, number>(HINT_CAPACITY);
 
   constructor(
     private readonly events: Collection<CommitDoc>,
@@ -70,14 +71,12 @@ export class IdWalkStreamReader implements StreamReader {
     return guarded(() => this.events.findOne<Pick<CommitDoc, 'fromVersion' | 'toVersion'>>({ _id: commitId(stream, fromVersion) }, { projection }));
   }
 
+  appended(stream: StreamRef, fromVersion: number): void {
+    this.remember(stream, fromVersion);
+  }
+
   private remember(stream: StreamRef, fromVersion: number): void {
-    const key = streamKey(stream);
-    this.hints.delete(key);
-    if (this.hints.size >= HINT_CAPACITY) {
-      const oldest = this.hints.keys().next();
-      if (!oldest.done) this.hints.delete(oldest.value);
-    }
-    this.hints.set(key, fromVersion);
+    this.hints.set(streamKey(stream), fromVersion);
   }
 }
 

@@ -5,7 +5,8 @@ import { ConcurrencyError, DuplicateCommandError, guarded, isDuplicateKey, trans
 import { ensureEventIndexes } from './event-store.indexes';
 import type { AppendContext, Commit, CommitDoc, NewEvent, StoredEvent, StreamRef } from './event-store.types';
 import { findPendingCommits, markCommitsPublished, pendingCommitStats, type FindPendingOptions, type PendingStats } from './pending-commits';
-import { assertStreamRef, assertVersion } from './stream-key';
+import { BoundedLru } from './bounded-lru';
+import { assertStreamRef, assertVersion, streamKey } from './stream-key';
 import { streamReaderFor, type StreamReader, type StreamReadStrategy } from './stream-readers';
 
 export interface MongoEventStoreOptions {
@@ -25,6 +26,11 @@ export interface MongoEventStoreOptions {
    * `_id` equality, and `range` on MongoDB. Both return the same results.
    */
   streamReads?: StreamReadStrategy;
+  /**
+   * Streams whose last seen commit end this store remembers (default 10,000; 0 none). An append
+   * from a remembered commit end needs no head lookup: see {@link MongoEventStore.append}.
+   */
+  knownBoundaries?: number;
 }
 
 export interface AppendOptions {
@@ -69,6 +75,8 @@ export class MongoEventStore {
   private readonly writeConcern: WriteConcernSettings;
   private readonly clock: () => Date;
   private readonly reader: () => Promise<StreamReader>;
+  /** Stream key to the `toVersion` of a commit seen in it (appended or read), the latest one seen. */
+  private readonly boundaries: BoundedLru<string, number>;
 
   constructor(db: Db, options: MongoEventStoreOptions = {}) {
     this.events = db.collection<CommitDoc>(options.collectionName ?? 'events');
@@ -78,6 +86,7 @@ export class MongoEventStore {
     this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true, wtimeoutMS: 5000 };
     this.clock = options.clock ?? (() => new Date());
     this.reader = streamReaderFor(db, this.events, options.streamReads ?? 'auto');
+    this.boundaries = new BoundedLru(options.knownBoundaries ?? 10_000);
   }
 
   /** Creates the indexes the store needs (idempotent); returns warnings about missing server features. */
@@ -87,6 +96,14 @@ export class MongoEventStore {
 
   /**
    * Appends all `events` as one commit after `expectedVersion` (0: the stream must not exist yet).
+   *
+   * The commit's key is its stream and first version, so of two appends from the same commit end
+   * only one can land. That alone settles a race whenever `expectedVersion` is known to end a
+   * commit: 0, a commit end this store appended or read (commits are immutable, so it stays one),
+   * or one the caller vouches for (`expectedVersionIsHead`). Only an unknown `expectedVersion`,
+   * which could fall inside a commit or beyond the head, costs a head lookup first. (A process that
+   * outlives a restore of the events collection from an older backup must therefore be restarted.)
+   *
    * Throws {@link ConcurrencyError} when the stream's head is not `expectedVersion`,
    * {@link DuplicateCommandError} when a commit of the tenant already has `context.idempotencyKey`,
    * and StoreUnavailableError when the server cannot be reached.
@@ -109,7 +126,9 @@ export class MongoEventStore {
       partition: this.partitionOf(stream.aggregateId),
       schemas: this.schemas,
     });
-    if (!options.expectedVersionIsHead) {
+    const key = streamKey(stream);
+    const knownEnd = expectedVersion === 0 || options.expectedVersionIsHead === true || this.boundaries.get(key) === expectedVersion;
+    if (!knownEnd) {
       const head = await this.streamVersion(stream);
       if (head !== expectedVersion) throw new ConcurrencyError(expectedVersion, head);
     }
@@ -122,9 +141,18 @@ export class MongoEventStore {
       const earlier = doc.idempotencyKey === undefined ? undefined : await this.findByIdempotencyKey(stream.tenant, doc.idempotencyKey);
       if (earlier) throw new DuplicateCommandError(earlier);
       const head = await this.streamVersion(stream).catch(() => undefined);
+      if (head !== undefined) this.learnCommitEnd(key, head);
       throw new ConcurrencyError(expectedVersion, head);
     }
+    this.learnCommitEnd(key, doc.toVersion);
+    this.reader().then((reader) => reader.appended(stream, doc.fromVersion), () => undefined);
     return { commitId: doc._id, fromVersion: doc.fromVersion, toVersion: doc.toVersion, events: toStoredEvents(doc, this.schemas) };
+  }
+
+  /** Remembers `version` as the stream's latest known commit end (every one seen is one; the latest saves most lookups). */
+  private learnCommitEnd(key: string, version: number): void {
+    const known = this.boundaries.get(key);
+    if (known === undefined || version > known) this.boundaries.set(key, version);
   }
 
   /** The commit appended with this idempotency key in this tenant, if any. */
@@ -146,6 +174,8 @@ export class MongoEventStore {
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
     const reader = await this.reader();
     const docs = await reader.commits(stream, { from, to: options.toVersion, until: options.untilTimestamp });
+    const last = docs.at(-1);
+    if (last) this.learnCommitEnd(streamKey(stream), last.toVersion);
     const events = docs.flatMap((doc) => toStoredEvents(doc, this.schemas)).filter((e) => e.version >= from && e.version <= to);
     if (!options.untilTimestamp) return events;
     const until = options.untilTimestamp.getTime();

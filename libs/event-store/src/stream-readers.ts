@@ -26,6 +26,8 @@ export interface StreamReader {
   commits(stream: StreamRef, range: CommitRange): Promise<CommitDoc[]>;
   /** The version of the stream's last event, 0 when it has none. */
   head(stream: StreamRef): Promise<number>;
+  /** Told of each commit the store appends, so a later head lookup can start from it. */
+  appended(stream: StreamRef, fromVersion: number): void;
 }
 
 /** Reads a stream with queries on its fields (one round trip, needs the `stream` index to be fast). */
@@ -43,6 +45,10 @@ export class RangeStreamReader implements StreamReader {
       this.events.findOne(streamFilter(stream), { sort: { fromVersion: -1 }, projection: { _id: 0, toVersion: 1 } }),
     );
     return head?.toVersion ?? 0;
+  }
+
+  appended(): void {
+    // The stream index answers a head lookup in one round trip; nothing to remember.
   }
 }
 
