@@ -87,6 +87,23 @@ describe('the aggregate cache and known commit ends: fewer reads, the same answe
     expect((stale as ConcurrencyError).details).toEqual({ expectedVersion: 3, actualVersion: 4 });
   });
 
+  it('given a create expected to be new, when the stream is new, then it is decided on the initial state and appended without a read', async () => {
+    const { one, first } = replicas();
+    const stream = freshStream();
+    const result = await first.handle(counterDecider, stream, { type: 'Set', to: 4 }, { context: contextAt(), expectNew: true });
+    expect(one.reads).toBe(0);
+    expect(result).toMatchObject({ fromVersion: 1, toVersion: 1, state: { count: 4 } });
+  });
+
+  it('given a create expected to be new, when the stream exists after all, then its append collides and it is decided on the store', async () => {
+    const { first, second } = replicas();
+    const stream = freshStream();
+    await handle(second, stream, { type: 'Increment', by: 4 });
+    const result = await first.handle(counterDecider, stream, { type: 'Set', to: 4 }, { context: contextAt(), expectNew: true });
+    expect(result).toMatchObject({ events: [], toVersion: 1, state: { count: 4, steps: [4] } });
+    expect((await first.load(counterDecider, stream)).version).toBe(1);
+  });
+
   it('given cacheSize 0, when commands follow each other, then each one reads the store', async () => {
     const store = new ReadCountingStore(database.db);
     const repository = new AggregateRepository(store, { cacheSize: 0 });

@@ -43,6 +43,12 @@ export interface HandleOptions<E, S> extends Omit<LoadOptions<E, S>, 'atVersion'
    * but a decider that now refuses the command (the order exists already) would answer first.
    */
   resumed?: boolean;
+  /**
+   * The caller expects a new stream (a create under a fresh id): decide on the initial state and
+   * append at version 0 without reading. If the stream exists after all, the append collides and
+   * the command is decided on the store, as without this hint.
+   */
+  expectNew?: boolean;
 }
 
 export interface LoadedAggregate<S> {
@@ -159,9 +165,10 @@ export class AggregateRepository {
     }
     const cacheKey = streamKey(stream);
     const cached = this.cache.get(cacheKey);
-    if (cached && cached.decider === decider) {
-      const fromCache = await this.handleCached(decider, stream, command, options, cached as CachedAggregate & { state: S });
-      if (fromCache) return fromCache;
+    const known = cached?.decider === decider ? (cached as CachedAggregate & { state: S }) : options.expectNew ? { state: decider.initialState(), version: 0 } : undefined;
+    if (known) {
+      const fromKnown = await this.handleCached(decider, stream, command, options, known);
+      if (fromKnown) return fromKnown;
     }
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(decider, stream, options);
@@ -181,7 +188,7 @@ export class AggregateRepository {
     }
   }
 
-  /** The command decided on the cached state and appended; undefined when it must be decided on a fresh load. */
+  /** The command decided on a state not read now (cached, or a new stream's) and appended; undefined when it must be decided on a fresh load. */
   private async handleCached<C, E, S>(
     decider: Decider<C, E, S>,
     stream: StreamRef,

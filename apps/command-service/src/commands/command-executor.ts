@@ -47,12 +47,15 @@ export class CommandExecutor {
     aggregateId: string,
     command: C,
     context: RequestContext,
+    /** A create under a fresh id: decided without a read (the repository's `expectNew`). */
+    expectNew = false,
   ): Promise<CommandResult> {
     const stop = appendSeconds.startTimer({ command: command.type });
     try {
       const result = await this.repository.handle(decider, { tenant: context.tenant, aggregateType, aggregateId }, command, {
         expectedVersion: context.expectedVersion,
         resumed: context.idempotency?.resumed,
+        expectNew,
         context: {
           ...(context.idempotency ? { idempotencyKey: context.idempotency.commandKey } : {}),
           correlationId: context.correlationId,

@@ -24,7 +24,8 @@ export class OrdersController {
   private run(req: Request, res: Response, tenant: string, id: string, status: 200 | 201, command: () => Promise<OrderCommand>) {
     const context = requestContext(req, tenant);
     return respond(req, res, this.idempotency, tenant, status, async (attempt) =>
-      this.executor.execute(orderDecider, aggregateTypes.order, id, await command(), withAttempt(context, attempt)),
+      // 201 answers a create: the stream is expected to be new.
+      this.executor.execute(orderDecider, aggregateTypes.order, id, await command(), withAttempt(context, attempt), status === 201),
     );
   }
 

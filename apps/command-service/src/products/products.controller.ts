@@ -24,7 +24,8 @@ export class ProductsController {
   private run(req: Request, res: Response, tenant: string, id: string, status: 200 | 201, command: () => ProductCommand) {
     const context = requestContext(req, tenant);
     return respond(req, res, this.idempotency, tenant, status, (attempt) =>
-      this.executor.execute(productDecider, aggregateTypes.product, id, command(), withAttempt(context, attempt)),
+      // 201 answers a create: the stream is expected to be new.
+      this.executor.execute(productDecider, aggregateTypes.product, id, command(), withAttempt(context, attempt), status === 201),
     );
   }
 
