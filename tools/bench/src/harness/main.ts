@@ -1,4 +1,4 @@
-// `npm run bench [-- --only <group|id>]` (or `-- --report-only`, which only regenerates the docs): runs every selected pair of tools/bench/src/pairs, then
+// `npm run bench [-- --only <group|id>] [--cpu-prof]` (or `-- --report-only`, which only regenerates the docs): runs every selected pair of tools/bench/src/pairs, then
 // writes docs/benchmarks/results.json, the charts and docs/benchmarks.md. Started by the dev
 // tooling (tools/dev, `bench`) with the connection variables of the local infrastructure.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { infraSettings } from '@eventide/local-infra';
 import { interrupted, onInterrupt, stopChildrenOnSignal } from './children';
 import { environment } from './environment';
+import { beginPairProfiling, enableProfiling, finishPairProfiling, profilesRoot, profilingEnabled } from './profiling';
 import { renderMarkdown, groupsOf, type Results } from './report';
 import { discoverPairs, repetitionsFor, runPair, selected, type PairResult, type Profile } from './runner';
 import { groupChart, latencyChart } from './svg';
@@ -50,6 +51,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   stopChildrenOnSignal();
+  if (args.includes('--cpu-prof')) enableProfiling();
   const onlyAt = args.indexOf('--only');
   const only = (onlyAt >= 0 ? args[onlyAt + 1] : undefined) ?? process.env['BENCH_ONLY'];
   const profile: Profile = process.env['BENCH_PROFILE'] === 'quick' ? 'quick' : 'full';
@@ -65,6 +67,7 @@ export async function main(args: string[]): Promise<number> {
   const run = Date.now().toString(36);
   const repetitions = repetitionsFor(profile);
   log(`${pairs.length} pairs, profile ${profile}, ${repetitions} repetitions each`);
+  if (profilingEnabled()) log(`CPU profiles of the ours side go to ${profilesRoot()}/<pair-id>/ (profiling slows ours down: these figures are not comparable)`);
   const command = `${profile === 'quick' ? 'BENCH_PROFILE=quick ' : ''}npm run bench${only ? ` -- --only ${only}` : ''}`;
   const env = await environment(profile, command, { mongoUrl, redisUrl });
   const results: PairResult[] = [];
@@ -72,6 +75,7 @@ export async function main(args: string[]): Promise<number> {
     const name = `bench-${run}-${i}`;
     const redisDb = 10 + (i % 6);
     onInterrupt(() => pair.teardown());
+    beginPairProfiling(pair.id);
     const result = await runPair(
       pair,
       { mongoUrl, kafkaBrokers, redisUrl: `${redisUrl.replace(/\/\d*$/, '')}/${redisDb}`, dbName: name, topicPrefix: `${name}.`, tenant: name, profile, log },
@@ -79,11 +83,17 @@ export async function main(args: string[]): Promise<number> {
     );
     onInterrupt(undefined);
     if (interrupted()) return new Promise<number>(() => undefined); // the signal handler exits
+    finishPairProfiling(log, result);
     log(`${pair.id}: ${result.status}${result.ratio === undefined ? '' : `, ratio ${result.ratio.toFixed(3)}`}${result.goalMet === undefined ? '' : result.goalMet ? ' (goal met)' : ' (goal NOT met)'} in ${result.seconds.toFixed(0)}s`);
     results.push({ ...result, measuredAt: env.date, profile });
   }
-  write({ environment: env, pairs: merge(results) });
   const failed = results.filter((r) => r.status === 'failed');
+  if (profilingEnabled()) {
+    // A profiled ours is slowed by the profiler: its figures must not replace the published ones.
+    log(`${results.length - failed.length} measured, ${failed.length} failed${failed.length ? `: ${failed.map((f) => f.id).join(', ')}` : ''}; profiled run, docs/benchmarks left as they were`);
+    return failed.length ? 1 : 0;
+  }
+  write({ environment: env, pairs: merge(results) });
   log(`${results.length - failed.length} measured, ${failed.length} failed${failed.length ? `: ${failed.map((f) => f.id).join(', ')}` : ''}; docs/benchmarks.md written`);
   return failed.length ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, BenchPair, PairFactory, Sample } from './pair';
+import { profileOurs } from './profiling';
 import { goalMet, ratioOf, sideStats, type SideStats } from './stats';
 
 export type Profile = BenchContext['profile'];
@@ -80,7 +81,8 @@ export async function runPair(pair: BenchPair, context: BenchContext, repetition
     await pair.baseline(-1);
     for (let r = 0; r < repetitions; r++) {
       for (const side of sideOrder(r)) {
-        const sample = await pair[side](r);
+        // With BENCH_CPU_PROF=1, ours's repetitions (not the warm-up) are profiled (harness/profiling.ts).
+        const sample = side === 'ours' ? await profileOurs(r, () => pair.ours(r)) : await pair.baseline(r);
         if (!Number.isFinite(sample.value)) throw new Error(`${side} of repetition ${r} gave ${sample.value}`);
         result.samples[side].push(sample);
       }

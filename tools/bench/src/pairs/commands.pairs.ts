@@ -7,12 +7,12 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { startService, stopServices, waitReady, type RunningService } from '@eventide/dev';
+import { stopServices, waitReady, type RunningService } from '@eventide/dev';
 import { freePort, infraSettings, stopProcess } from '@eventide/local-infra';
 import { track } from '../harness/children';
 import { timedWorkers } from '../harness/load';
 import type { BenchContext, BenchPair, PairFactory, Sample } from '../harness/pair';
-import { ensureImage } from '../harness/services';
+import { ensureImage, startBenchChild } from '../harness/services';
 import { serviceSeconds } from './write-load';
 
 const IN_FLIGHT = 16;
@@ -107,7 +107,7 @@ function commandsPair(profile: BenchContext['profile']): BenchPair {
       await ensureImage();
       const port = await freePort();
       const { stateDir } = infraSettings();
-      service = await startService(
+      service = await startBenchChild(
         'command-service',
         {
           MONGO_URL: ctx.mongoUrl,

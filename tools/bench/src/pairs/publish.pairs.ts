@@ -6,6 +6,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { MongoEventStore } from '@eventide/event-store';
 import { ensureTopics, MongoLease, OutboxPublisher, topicFor } from '@eventide/messaging';
 import type { BenchContext, BenchPair, PairFactory } from '../harness/pair';
+import { markMeasured, nowUs } from '../harness/profiling';
 import { AGGREGATE_TYPES, commitDocs, dropKafka, insertCommits, kafkaOf, messagesByTopic, PARTITIONS, schemas } from './support/read-load';
 
 /** The publisher's own default batch (commits per transaction). */
@@ -69,9 +70,11 @@ function publishPair(profile: BenchContext['profile']): BenchPair {
       });
       try {
         const started = performance.now();
+        const startedUs = nowUs();
         let published = 0;
         for (let n = await publisher.publishOnce(); n > 0; n = await publisher.publishOnce()) published += n;
         const seconds = (performance.now() - started) / 1000;
+        markMeasured(startedUs, nowUs());
         if (published !== events) throw new Error(`published ${published} of ${events}`);
         return { value: published / seconds, operations: published, counters };
       } finally {

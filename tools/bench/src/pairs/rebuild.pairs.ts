@@ -7,6 +7,7 @@ import { MongoEventStore, toStoredEvents, type CommitDoc } from '@eventide/event
 import { rebuild } from '@eventide/projections';
 import { familyNames, referenceFamily } from '@eventide/read-side';
 import type { BenchContext, BenchPair, PairFactory } from '../harness/pair';
+import { markMeasured, nowUs, profilingEnabled } from '../harness/profiling';
 import { foldedDocs, type RawDoc } from './support/raw-writes';
 import { commitDocs, insertCommits, schemas } from './support/read-load';
 
@@ -18,6 +19,7 @@ function rebuildPair(profile: BenchContext['profile']): BenchPair {
   let mongo: MongoClient | undefined;
   let admin: Admin | undefined;
   let runs = 0;
+  let serverMs: Record<string, number> | undefined;
   const { products, orders } = size(profile);
   const need = () => {
     if (!ctx || !mongo || !admin) throw new Error('setup did not run');
@@ -33,28 +35,52 @@ function rebuildPair(profile: BenchContext['profile']): BenchPair {
     goal: 0.7,
     async setup(context) {
       ctx = context;
-      mongo = await MongoClient.connect(context.mongoUrl);
+      // Profiled runs also sum the server time of ours's commands per command and collection (the
+      // profile shows ours waiting on the server; this says on which round trips).
+      mongo = await MongoClient.connect(context.mongoUrl, { monitorCommands: profilingEnabled() });
+      const targets = new Map<number, string>();
+      mongo.on('commandStarted', (e) => {
+        if (!serverMs) return;
+        const target = String(e.command[e.commandName === 'getMore' ? 'collection' : e.commandName] ?? '?');
+        targets.set(e.requestId, `${e.commandName} ${target.startsWith('rm_') ? 'rm_*' : target} ms`);
+      });
+      mongo.on('commandSucceeded', (e) => {
+        const key = targets.get(e.requestId);
+        targets.delete(e.requestId);
+        if (serverMs && key) serverMs[key] = (serverMs[key] ?? 0) + e.duration;
+      });
+      mongo.on('commandFailed', (e) => targets.delete(e.requestId));
       admin = new Kafka({ clientId: 'bench-rebuild', brokers: context.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       await insertCommits(mongo.db(context.dbName), commitDocs(context.tenant, products, orders, false));
     },
     async ours() {
+      serverMs = profilingEnabled() ? {} : undefined;
       const { db, admin: a } = need();
       const family = referenceFamily(familyNames.mongo, { db, store: new MongoEventStore(db, { schemas }) });
       let began = 0;
       let ended = 0;
+      let beganUs = 0;
       let events = 0;
       // No replica runs, so the acknowledgement step passes at once; what is timed is the backfill alone.
       await rebuild(family, {
         admin: a,
         dropDelayMs: 0,
         onProgress: (p) => {
-          if (p.stage === 'replicas-writing-both') began = performance.now();
-          if (p.stage === 'backfilled') ended = performance.now();
+          if (p.stage === 'replicas-writing-both') {
+            began = performance.now();
+            beganUs = nowUs();
+          }
+          if (p.stage === 'backfilled') {
+            ended = performance.now();
+            markMeasured(beganUs, nowUs());
+          }
           if (p.events !== undefined) events = p.events;
         },
       });
-      return { value: events / ((ended - began) / 1000), operations: events };
+      const counters = serverMs && Object.fromEntries(Object.entries(serverMs).map(([k, v]) => [k, Math.round(v)]));
+      serverMs = undefined;
+      return { value: events / ((ended - began) / 1000), operations: events, ...(counters ? { counters } : {}) };
     },
     async baseline() {
       const { db } = need();

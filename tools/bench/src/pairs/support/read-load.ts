@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { eventSchemas } from '@eventide/domain';
-import { startService, stopServices, waitReady, type RunningService } from '@eventide/dev';
+import { stopServices, waitReady, type RunningService } from '@eventide/dev';
 import { EventSchemaRegistry, MongoEventStore, toCommitDoc, toStoredEvents, type CommitDoc, type NewEvent } from '@eventide/event-store';
 import { ensureTopics, partitionForKey, toKafkaMessage, topicFor } from '@eventide/messaging';
 import { freePort, infraSettings } from '@eventide/local-infra';
 import { serviceCatalogue, type ServiceName } from '@eventide/service-kit';
 import { track } from '../../harness/children';
 import type { BenchContext } from '../../harness/pair';
-import { ensureImage } from '../../harness/services';
+import { markMeasured, nowUs } from '../../harness/profiling';
+import { ensureImage, startBenchChild } from '../../harness/services';
 
 export const PARTITIONS = 12;
 export const AGGREGATE_TYPES = ['product', 'order'] as const;
@@ -101,7 +102,7 @@ export async function committedSum(admin: Admin, groupId: string, prefix: string
 
 /** Polls a group's committed offsets until they reach `ends`; events/s from the first commit seen (start-up excluded). */
 export async function timeDrain(admin: Admin, groupId: string, prefix: string, total: number, ends: number, timeoutMs: number, failed?: () => unknown): Promise<{ events: number; seconds: number }> {
-  let start: { at: number; committed: number } | undefined;
+  let start: { at: number; committed: number; us: number } | undefined;
   let committed = 0;
   const deadline = Date.now() + timeoutMs;
   while (committed < ends) {
@@ -109,9 +110,11 @@ export async function timeDrain(admin: Admin, groupId: string, prefix: string, t
     if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
     if (Date.now() > deadline) throw new Error(`${groupId} committed ${committed} of ${ends} within ${timeoutMs / 1000} s`);
     committed = await committedSum(admin, groupId, prefix);
-    if (!start && committed > 0) start = { at: performance.now(), committed };
+    if (!start && committed > 0) start = { at: performance.now(), committed, us: nowUs() };
     await sleep(10);
   }
+  // With profiling on, the services' samples are cut to the drain that is timed here.
+  if (start) markMeasured(start.us, nowUs());
   if (!start || start.committed >= ends) throw new Error(`${groupId} drained between two polls; load more events`);
   return { events: total - (start?.committed ?? 0), seconds: (performance.now() - (start?.at ?? performance.now())) / 1000 };
 }
@@ -142,7 +145,7 @@ export async function dropKafka(ctx: BenchContext): Promise<void> {
 export async function startBenchService(name: ServiceName, ctx: BenchContext, env: Record<string, string>): Promise<RunningService> {
   await ensureImage();
   const { stateDir } = infraSettings();
-  const service = await startService(
+  const service = await startBenchChild(
     name,
     {
       MONGO_URL: ctx.mongoUrl,
