@@ -32,6 +32,8 @@ import { itemLog, itemTotals, type ItemLog } from './testing/test-projections';
  */
 
 const RUNS = Number(process.env['MODEL_RUNS'] ?? 12);
+/** `MODEL_SEED` and `MODEL_PATH` replay a failure fast-check reported (`{ seed, path }`). */
+const replay = process.env['MODEL_SEED'] ? { seed: Number(process.env['MODEL_SEED']), path: process.env['MODEL_PATH'], endOnFailure: true } : {};
 const MAX_COMMANDS = 8;
 const STREAMS = 4;
 const MAX_REPLICAS = 3;
@@ -70,6 +72,8 @@ interface Real {
   redisName: string;
   replicas: Replica[];
   nextReplica: number;
+  /** Events appended but not yet published: the outbox publisher sends them at the latest in `settle`. */
+  unpublished: StoredEvent[];
 }
 
 const ids = Array.from({ length: STREAMS }, (_, i) => `s${i}`);
@@ -289,7 +293,8 @@ interface Delivery {
 }
 
 /**
- * Fresh events appended to two streams (published to Kafka or not), then delivered concurrently
+ * Fresh events appended to a stream (published to Kafka, or left to the outbox, which sends them at
+ * the latest when the run settles), then delivered concurrently
  * (a zombie replica, a backfill, a live chunk) through the processor into the live generation's real
  * sinks, with every sink load and write released in the scheduler's order. The deliveries overlap,
  * start and end at different versions, and race the live replicas when the events were published.
@@ -316,7 +321,7 @@ class RaceCommand implements fc.AsyncCommand<Model, Real> {
     const before = model.heads[stream] as number;
     if (this.published) await appendAndPublish(model, real, stream, this.fresh, 'clean');
     else {
-      await h.append(ids[stream] as string, this.fresh);
+      real.unpublished.push(...(await h.append(ids[stream] as string, this.fresh)));
       model.heads[stream] = before + this.fresh;
     }
     const head = model.heads[stream] as number;
@@ -389,13 +394,19 @@ const commandArbs = [
 async function settle(model: Model, real: Real): Promise<void> {
   for (const r of real.replicas) Object.assign(r.faults, { crashed: false, transient: 0 });
   if (real.replicas.length === 0) await startReplica(real);
+  // The outbox catches up: a race that delivered only part of its fresh events left the rest to it.
+  await real.h.publish(real.unpublished.splice(0));
   const heads = model.heads;
+  let last = '';
   await eventually(async () => {
     const docs = await logs(real).find({}).toArray();
-    const mongoAt = (id: string) => docs.find((d) => d._id === readModelId(real.h.tenant, id))?.version ?? 0;
-    const redisAt = await real.h.redis.hmget(redisReadModelKey(real.redisName, 1, real.h.tenant, 'applied:item'), ...ids);
-    return ids.every((id, i) => mongoAt(id) === heads[i] && Number(redisAt[i] ?? 0) === heads[i]);
-  }, `both read models to reach the heads ${JSON.stringify(heads)}`, 30_000);
+    const mongoAt = ids.map((id) => docs.find((d) => d._id === readModelId(real.h.tenant, id))?.version ?? 0);
+    const redisAt = (await real.h.redis.hmget(redisReadModelKey(real.redisName, 1, real.h.tenant, 'applied:item'), ...ids)).map((v) => Number(v ?? 0));
+    last = JSON.stringify({ mongo: mongoAt, redis: redisAt });
+    return ids.every((_, i) => mongoAt[i] === heads[i] && redisAt[i] === heads[i]);
+  }, `both read models to reach the heads ${JSON.stringify(heads)}`, 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}; last seen ${last}`);
+  });
   await sleep(500); // anything applied twice would show by now
   await checkInvariants(model, real);
   expect(model.seenMongo).toEqual(heads);
@@ -422,7 +433,7 @@ describe('projection runtime against a model (real Kafka, MongoDB-protocol serve
           const t0 = Date.now();
           // A world of its own per run: database, topics, consumer groups, tenant.
           const h = new ProjectionHarness(`model${runs}`, 3);
-          const real: Real = { h, mongoName: `mongo-${h.run}`, redisName: `redis-${h.run}`, replicas: [], nextReplica: 1 };
+          const real: Real = { h, mongoName: `mongo-${h.run}`, redisName: `redis-${h.run}`, replicas: [], nextReplica: 1, unpublished: [] };
           await h.setUp([real.mongoName, real.redisName]);
           try {
             const first = await startReplica(real);
@@ -442,7 +453,7 @@ describe('projection runtime against a model (real Kafka, MongoDB-protocol serve
             await h.tearDown();
           }
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, ...replay },
       );
     },
     Math.max(180_000, RUNS * 30_000),
