@@ -5,7 +5,7 @@ import { startSecuredKafka, type SecuredKafka } from '@eventide/local-infra';
 
 // The services reach Kafka only through kafkaSettingsFromEnv + createKafka, so these tests give
 // them nothing but the environment a deployment would set, against a real broker that has no
-// plaintext client listener: SASL_SSL (PLAIN, SCRAM-SHA-256) and SSL with a required client certificate.
+// plaintext client listener: SASL_SSL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and SSL with a required client certificate.
 // What a service's readiness says about such a broker, and a service started against it, are in
 // secured-kafka.e2e.spec.ts. (These live in tools/dev, not beside the fixture: local-infra imports no library.)
 type Env = Record<string, string>;
@@ -94,13 +94,22 @@ describe('Kafka SASL and TLS settings against a secured broker', () => {
     expect(await roundTrip(env)).toMatch(/^hello secured-/);
   }, 30_000);
 
-  it('given SCRAM-SHA-256 over TLS with our CA, when a client produces and consumes, then the message arrives', async () => {
-    expect(await roundTrip(saslEnv('SCRAM-SHA-256', broker.scramUser))).toMatch(/^hello secured-/);
+  it.each([
+    ['SCRAM-SHA-256', () => broker.scramUser],
+    ['SCRAM-SHA-512', () => broker.scram512User],
+  ])('given %s over TLS with our CA, when a client produces and consumes, then the message arrives', async (mechanism, user) => {
+    expect(await roundTrip(saslEnv(mechanism, user()))).toMatch(/^hello secured-/);
   }, 30_000);
+
+  it('given a SCRAM-SHA-512 user, when a client authenticates with SCRAM-SHA-256, then it is refused (the mechanism is honoured, not guessed)', async () => {
+    const { error } = await refusal(saslEnv('SCRAM-SHA-256', broker.scram512User), {});
+    expect(error).toMatch(/KafkaJSSASLAuthenticationError.*Authentication failed/);
+  });
 
   it.each([
     ['PLAIN', 'plain', () => broker.plainUser],
     ['SCRAM-SHA-256', 'scram-sha-256', () => broker.scramUser],
+    ['SCRAM-SHA-512', 'scram-sha-512', () => broker.scram512User],
   ])('given %s with a wrong password, when a client connects, then it gets an authentication error at once', async (_, mechanism, user) => {
     // With the services' own retry settings: an authentication failure is not retried into a hang.
     const { error, ms } = await refusal(saslEnv(mechanism, { ...user(), password: 'wrong-password' }), {});

@@ -13,12 +13,15 @@ import { infraSettings, type InfraSettings } from '../settings';
 import { makeTlsMaterial, type TlsMaterial } from './tls-material';
 
 export interface SecuredKafka {
-  /** SASL over TLS (PLAIN and SCRAM-SHA-256); the client needs `tls.caFile` to trust it. */
+  /** SASL over TLS (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512); the client needs `tls.caFile` to trust it. */
   saslSslBroker: string;
   /** TLS with a required client certificate (mutual TLS). */
   mutualTlsBroker: string;
   plainUser: { username: string; password: string };
+  /** Has SCRAM-SHA-256 credentials only. */
   scramUser: { username: string; password: string };
+  /** Has SCRAM-SHA-512 credentials only (what the Helm chart and Strimzi users default to). */
+  scram512User: { username: string; password: string };
   tls: TlsMaterial;
   pid: number;
   logFile: string;
@@ -37,8 +40,8 @@ const secret = () => randomBytes(12).toString('hex');
 
 /**
  * A separate single-node Kafka (KRaft) with no plaintext client listener, in its own temp dir on
- * free ports, from the local infrastructure's cached jars: SASL_SSL with PLAIN and SCRAM-SHA-256
- * (the SCRAM user is written at storage format time), and SSL with `ssl.client.auth=required`.
+ * free ports, from the local infrastructure's cached jars: SASL_SSL with PLAIN, SCRAM-SHA-256 and
+ * SCRAM-SHA-512 (the SCRAM users are written at storage format time), and SSL with `ssl.client.auth=required`.
  * Throws with the broker's log tail if it does not start; `stop()` in a `finally` or `afterAll`.
  */
 export async function startSecuredKafka(options: SecuredKafkaOptions = {}): Promise<SecuredKafka> {
@@ -66,6 +69,7 @@ export async function startSecuredKafka(options: SecuredKafkaOptions = {}): Prom
     const tls = await makeTlsMaterial(dir, progress);
     const plainUser = { username: 'alice', password: secret() };
     const scramUser = { username: 'bob', password: secret() };
+    const scram512User = { username: 'carol', password: secret() };
     const config = join(dir, 'server.properties');
     const log4j = join(dir, 'log4j.properties');
     await mkdir(join(dir, 'data'));
@@ -88,9 +92,10 @@ export async function startSecuredKafka(options: SecuredKafkaOptions = {}): Prom
         `ssl.truststore.location=${tls.truststore}`,
         `ssl.truststore.password=${tls.storePassword}`,
         'listener.name.ssl.ssl.client.auth=required',
-        'listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256',
+        'listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
         `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${plainUser.username}="${plainUser.password}";`,
         'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
         `log.dirs=${join(dir, 'data')}`,
         'auto.create.topics.enable=false',
         'offsets.topic.replication.factor=1',
@@ -109,6 +114,7 @@ export async function startSecuredKafka(options: SecuredKafkaOptions = {}): Prom
         '-Xmx256m', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format',
         '-t', kafkaClusterId(), '-c', config,
         '--add-scram', `SCRAM-SHA-256=[name=${scramUser.username},password=${scramUser.password}]`,
+        '--add-scram', `SCRAM-SHA-512=[name=${scram512User.username},password=${scram512User.password}]`,
       ],
       { progress, activity: 'formatting the secured broker\'s storage' },
     );
@@ -126,7 +132,7 @@ export async function startSecuredKafka(options: SecuredKafkaOptions = {}): Prom
     const mutualTlsBroker = `127.0.0.1:${mutualTls}`;
     await waitUntilAnswering(mutualTlsBroker, tls, pid, logFile, options.readyTimeoutMs ?? 45_000);
     progress.info(`secured broker ready (pid ${pid}, ${formatSeconds(Date.now() - started)}): SASL_SSL 127.0.0.1:${saslSsl}, mutual TLS ${mutualTlsBroker}`);
-    return { saslSslBroker: `127.0.0.1:${saslSsl}`, mutualTlsBroker, plainUser, scramUser, tls, pid, logFile, stop };
+    return { saslSslBroker: `127.0.0.1:${saslSsl}`, mutualTlsBroker, plainUser, scramUser, scram512User, tls, pid, logFile, stop };
   } catch (error) {
     await stop();
     throw error;
