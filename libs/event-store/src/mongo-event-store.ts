@@ -192,9 +192,31 @@ export class MongoEventStore {
    * Every event of an aggregate type (optionally of one tenant), each stream's in version order,
    * streamed from a cursor for rebuilds.
    */
-  async *readAllOfType(aggregateType: string, options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
-    const filter: Filter<CommitDoc> = options.tenant === undefined ? { aggregateType } : { aggregateType, tenant: options.tenant };
-    const cursor = this.events.find(filter, { sort: { tenant: 1, aggregateId: 1, fromVersion: 1 }, batchSize: options.batchSize ?? 500 });
+  readAllOfType(aggregateType: string, options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+    return this.readAllOfTypes([aggregateType], options);
+  }
+
+  /**
+   * Every event of several aggregate types (optionally of one tenant) in one pass, for rebuilds of a
+   * family following them all: ordered by aggregate type, tenant, aggregate id and version, so each
+   * stream's events come out contiguous and in version order.
+   *
+   * One query for all the types on every server, whatever the stream reader. On MongoDB the filter
+   * and sort are the `stream` index's prefix, so it is an ordered index scan. FerretDB 1.x on SQLite
+   * does not push `$in` (nor any filter but `_id` equality) down: each query scans the whole table,
+   * so one query instead of one per type is the gain. Measured there (1,050 commits of the two
+   * followed types, median of 11): `$in` sorted 252 ms, unfiltered sorted 254 ms, one filtered
+   * find per type 402 ms; with as many commits of an unfollowed type besides, `$in` 429 ms against
+   * 561 ms unfiltered (FerretDB drops them before encoding and sending them), hence `$in` rather than
+   * an unfiltered read skipping unfollowed types here.
+   */
+  async *readAllOfTypes(aggregateTypes: readonly string[], options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+    const types = [...new Set(aggregateTypes)];
+    if (types.length === 0) return;
+    const filter: Filter<CommitDoc> = { aggregateType: types.length === 1 ? types[0] : { $in: types } };
+    if (options.tenant !== undefined) filter.tenant = options.tenant;
+    const sort = { aggregateType: 1, tenant: 1, aggregateId: 1, fromVersion: 1 } as const;
+    const cursor = this.events.find(filter, { sort, batchSize: options.batchSize ?? 500 });
     try {
       for (;;) {
         const doc = await guarded(() => cursor.next());

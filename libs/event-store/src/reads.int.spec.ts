@@ -161,4 +161,47 @@ describe.each<StreamReadStrategy>(['range', 'id-walk'])('reading the event store
     }
     expect(onlyX).toBe(streams.filter((s) => s.tenant === 'tenant-x').reduce((sum, s) => sum + (heads.get(s.aggregateId) ?? 0), 0));
   });
+
+  it('readAllOfTypes yields every stream of several types in one pass, each contiguous and in version order', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const [alpha, beta, ignored] = ['Alpha', 'Beta', 'Ignored'].map((t) => `${t}${suffix}`) as [string, string, string];
+    const streams = Array.from({ length: 12 }, (_, i) => freshStream(i % 2 === 0 ? alpha : beta, i % 3 === 0 ? 'tenant-x' : 'tenant-y'));
+    const heads = new Map(streams.map((s) => [s.aggregateId, 0]));
+    // Interleave appends across streams and types so insertion order differs from stream order.
+    for (let round = 0; round < 3; round++) {
+      for (const [i, s] of streams.entries()) {
+        const head = heads.get(s.aggregateId) ?? 0;
+        const size = 1 + ((i + round) % 2);
+        await store.append(s, head, Array.from({ length: size }, () => ({ type: 'Posted', data: { round } })), contextAt(), { expectedVersionIsHead: true });
+        heads.set(s.aggregateId, head + size);
+      }
+      await store.append(freshStream(ignored, 'tenant-x'), 0, [{ type: 'Posted', data: {} }], contextAt());
+    }
+    const read = async (types: string[], options: { tenant?: string; batchSize?: number } = {}) => {
+      const events: StoredEvent[] = [];
+      for await (const event of store.readAllOfTypes(types, options)) events.push(event);
+      return events;
+    };
+
+    const events = await read([beta, alpha, beta], { batchSize: 5 });
+    expect(events.every((e) => e.metadata.aggregateType === alpha || e.metadata.aggregateType === beta)).toBe(true);
+    // Streams contiguous: once a stream's events end, it does not come back; within one, versions 1..head.
+    const keys = events.map((e) => `${e.metadata.aggregateType}/${e.metadata.tenant}/${e.metadata.aggregateId}`);
+    const runs = keys.filter((key, i) => key !== keys[i - 1]);
+    expect(new Set(runs).size).toBe(runs.length);
+    expect(runs).toHaveLength(streams.length);
+    for (const s of streams) {
+      const versions = events.filter((e) => e.metadata.aggregateId === s.aggregateId).map((e) => e.version);
+      expect(versions).toEqual(Array.from({ length: heads.get(s.aggregateId) ?? 0 }, (_, i) => i + 1));
+    }
+    // The same events in the same order as reading the types one at a time, in type order.
+    const alphaFirst = [alpha, beta].sort();
+    const oneByOne = [...(await read([alphaFirst[0] as string])), ...(await read([alphaFirst[1] as string]))];
+    expect(events.map((e) => e.eventId)).toEqual(oneByOne.map((e) => e.eventId));
+
+    const onlyX = await read([alpha, beta], { tenant: 'tenant-x' });
+    expect(onlyX.every((e) => e.metadata.tenant === 'tenant-x')).toBe(true);
+    expect(onlyX).toHaveLength(streams.filter((s) => s.tenant === 'tenant-x').reduce((sum, s) => sum + (heads.get(s.aggregateId) ?? 0), 0));
+    expect(await read([])).toEqual([]);
+  });
 });

@@ -91,25 +91,28 @@ export class ProjectionFamily {
    * Writes every event of the event store into `generation`, stream by stream, through the same
    * version-checked path as live events, so it may run while replicas write the same generation.
    * Parked streams are left to their replay. Returns the number of events read.
+   *
+   * The events of all the family's aggregate types are read in one pass (one scan of the store,
+   * see {@link MongoEventStore.readAllOfTypes}), each stream's contiguous and in version order, and
+   * applied in batches of `batchSize`; `onProgress` gets the running count after each batch. A
+   * stream may span two batches: the processor applies the second part after the first.
    */
   async backfill(generation: number, onProgress: (events: number) => void = () => undefined, batchSize = 1000): Promise<number> {
     await this.prepare(generation);
     const sinks = this.sinks(generation);
     let read = 0;
-    for (const aggregateType of this.definition.aggregateTypes) {
-      let batch: StoredEvent[] = [];
-      const flush = async () => {
-        await this.applyWithExceptions(sinks, batch);
-        read += batch.length;
-        batch = [];
-        onProgress(read);
-      };
-      for await (const event of this.options.store.readAllOfType(aggregateType, { batchSize })) {
-        batch.push(event);
-        if (batch.length >= batchSize) await flush();
-      }
-      if (batch.length) await flush();
+    let batch: StoredEvent[] = [];
+    const flush = async () => {
+      await this.applyWithExceptions(sinks, batch);
+      read += batch.length;
+      batch = [];
+      onProgress(read);
+    };
+    for await (const event of this.options.store.readAllOfTypes(this.definition.aggregateTypes, { batchSize })) {
+      batch.push(event);
+      if (batch.length >= batchSize) await flush();
     }
+    if (batch.length) await flush();
     return read;
   }
 
