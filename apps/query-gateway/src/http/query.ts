@@ -7,21 +7,32 @@ import { idSchema, parseOrProblem } from '@eventide/service-kit';
  * may reach a database. Query objects are strict, so unknown parameters are refused too.
  */
 
-/** An integer page size from `min` to `max`, `fallback` when absent. */
+/*
+ * The OpenAPI documents are built from the input side of these schemas (`jsonSchemaOf`), which sees
+ * only the string and its pattern, not the bounds checked after the transform. Each builder therefore
+ * states its real bounds with `.meta`, here and only here, so every route that uses it documents them.
+ */
+
+/** An integer page size from 1 to `max`, `fallback` when absent. */
 export const limitParam = (max: number, fallback: number) =>
   z
     .string()
     .regex(/^\d{1,6}$/, 'must be an integer')
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
-    .default(fallback);
+    .default(fallback)
+    .meta({ type: 'integer', minimum: 1, maximum: max, description: `Page size, 1 to ${max}; ${fallback} when absent` });
+
+/** The largest version a query accepts: the 15 digits its pattern allows. */
+export const MAX_QUERY_VERSION = 999_999_999_999_999;
 
 /** A stream version (1 or more). */
 export const versionParam = z
   .string()
   .regex(/^\d{1,15}$/, 'must be a positive integer')
   .transform(Number)
-  .pipe(z.number().int().min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER));
+  .pipe(z.number().int().min(1, 'must be at least 1').max(MAX_QUERY_VERSION))
+  .meta({ type: 'integer', minimum: 1, maximum: MAX_QUERY_VERSION, description: 'A stream version: 1 is the first event' });
 
 /** Wire money in a query string (`19.99`, at most two decimals, not negative), converted exactly to minor units. */
 export const wireMoneyParam = z
@@ -30,7 +41,8 @@ export const wireMoneyParam = z
   .transform((text) => {
     const [units = '0', fraction = ''] = text.split('.');
     return Number(units) * 100 + Number(fraction.padEnd(2, '0'));
-  });
+  })
+  .meta({ description: 'Wire money: not negative, at most two decimals (`19.99`)' });
 
 /** An ISO-8601 instant with a time zone (`2024-03-01T12:00:00Z`, `...+02:00`). */
 export const instantParam = z.iso

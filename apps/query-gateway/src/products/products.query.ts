@@ -7,7 +7,11 @@ import { decodeCursor } from '../pagination/cursor';
 
 /** `GET /v1/products/{id}`: the live view, or the state as of an instant or at a version (not both). */
 export const productReadQuery = z
-  .strictObject({ asOf: instantParam.optional(), atVersion: versionParam.optional() })
+  .strictObject({
+    // OpenAPI cannot say that two query parameters exclude each other: the descriptions say it.
+    asOf: instantParam.optional().meta({ description: 'The product as it was at this instant; not together with `atVersion`' }),
+    atVersion: versionParam.optional().meta({ description: 'The product as it was at this version (1 or more); not together with `asOf`' }),
+  })
   .refine((q) => q.asOf === undefined || q.atVersion === undefined, { message: 'asOf and atVersion cannot be combined', path: ['asOf'] });
 
 /** A temporal read: which point of the stream to rebuild. */
