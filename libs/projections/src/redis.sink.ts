@@ -1,12 +1,12 @@
 import { ReplyError, type Redis } from 'ioredis';
 import type { RedisProjection, RedisWrite } from '@eventide/util';
-import type { StoredEvent, StreamRef } from '@eventide/event-store';
+import type { StreamRef } from '@eventide/event-store';
 import { ProjectionFailure, type Loaded, type ProjectionSink, type StreamWrite, type WriteOutcome } from './projection-sink';
 import { redisCompleteMarker, redisGenerationPrefix, redisReadModelKey } from './read-model-names';
 import { REDIS_APPLY_SCRIPT } from './redis-apply.script';
 
 type RedisWithApply = Redis & {
-  applyReadModelEvent(numKeys: number, ...args: string[]): Promise<number>;
+  applyReadModelEvents(numKeys: number, ...args: string[]): Promise<number | [string, string]>;
 };
 
 /** Why a write cannot run (the script would fail half way through), or undefined when it can. */
@@ -28,38 +28,38 @@ export function invalidWrite(w: RedisWrite): string | undefined {
   }
 }
 
-/** Encodes writes for the script: keys become KEYS indexes, every argument a string. */
-function encode(writes: readonly RedisWrite[], keys: string[], fullKey: (key: string) => string): string {
-  const indexOf = (key: string) => {
-    const full = fullKey(key);
-    let i = keys.indexOf(full);
-    if (i < 0) i = keys.push(full) - 1;
-    return String(i + 1);
-  };
-  return JSON.stringify(
-    writes.map((w) => {
-      switch (w.op) {
-        case 'hset':
-          return ['hset', indexOf(w.key), ...Object.entries(w.values).flatMap(([f, v]) => [f, String(v)])];
-        case 'hincrby':
-          return ['hincrby', indexOf(w.key), w.field, String(w.by)];
-        case 'zincrby':
-          return ['zincrby', indexOf(w.key), w.member, String(w.by)];
-        case 'zadd':
-          return ['zadd', indexOf(w.key), w.member, String(w.score)];
-        case 'ztrim':
-          return ['ztrim', indexOf(w.key), String(w.keep)];
-        case 'del':
-          return ['del', indexOf(w.key)];
-      }
-    }),
-  );
+/** One write as the script takes it: its key as a KEYS index, every other argument a string. */
+function encodeWrite(w: RedisWrite, index: number): (string | number)[] {
+  switch (w.op) {
+    case 'hset': {
+      const encoded: (string | number)[] = ['hset', index];
+      for (const field of Object.keys(w.values)) encoded.push(field, String(w.values[field]));
+      return encoded;
+    }
+    case 'hincrby':
+      return ['hincrby', index, w.field, String(w.by)];
+    case 'zincrby':
+      return ['zincrby', index, w.member, String(w.by)];
+    case 'zadd':
+      return ['zadd', index, w.member, String(w.score)];
+    case 'ztrim':
+      return ['ztrim', index, String(w.keep)];
+    case 'del':
+      return ['del', index];
+  }
+}
+
+/** One stream's script call: its keys and events, and the failure of the event it stopped at, if any. */
+interface EncodedStream {
+  keys: string[];
+  events: unknown[][];
+  failure?: ProjectionFailure;
 }
 
 /**
- * The Redis read models of one aggregate type in one generation. Each event's writes, from every
- * view that follows the type, run in one script call that also checks and records the stream's
- * applied version; a batch is one pipeline.
+ * The Redis read models of one aggregate type in one generation. A stream's events in a batch,
+ * with the writes of every view that follows the type, run in one script call that checks and
+ * records the stream's applied version event by event; a batch is one pipeline.
  */
 export class RedisSink implements ProjectionSink {
   readonly view: string;
@@ -75,7 +75,7 @@ export class RedisSink implements ProjectionSink {
     this.view = projections.map((p) => p.view).join('+');
     if (projections.some((p) => p.aggregateType !== aggregateType)) throw new TypeError(`every view of this sink must follow ${aggregateType}`);
     this.redis = redis as RedisWithApply;
-    if (!this.redis.applyReadModelEvent) this.redis.defineCommand('applyReadModelEvent', { lua: REDIS_APPLY_SCRIPT });
+    if (!this.redis.applyReadModelEvents) this.redis.defineCommand('applyReadModelEvents', { lua: REDIS_APPLY_SCRIPT });
   }
 
   private appliedKey(tenant: string): string {
@@ -106,52 +106,64 @@ export class RedisSink implements ProjectionSink {
 
   async write(writes: readonly StreamWrite[]): Promise<Map<string, WriteOutcome>> {
     const outcomes = new Map<string, WriteOutcome>();
-    const pipeline = this.redis.pipeline();
-    const calls: string[] & { version: number[] } = Object.assign([], { version: [] as number[] });
+    const pipeline = this.redis.pipeline() as unknown as RedisWithApply;
+    const calls: { key: string; first: number }[] = [];
     for (const w of writes) {
-      let previous = w.loaded.version;
-      for (const event of w.events) {
-        const encoded = this.encodeEvent(w, event);
-        if (encoded instanceof ProjectionFailure) {
-          outcomes.set(w.key, { kind: 'failed', failure: encoded });
-          break;
-        }
-        (pipeline as unknown as RedisWithApply).applyReadModelEvent(encoded.keys.length, ...encoded.keys, w.stream.aggregateId, String(event.version), String(previous), encoded.writes);
-        calls.push(w.key);
-        calls.version.push(event.version);
-        previous = event.version;
-      }
-      if (!outcomes.has(w.key)) outcomes.set(w.key, { kind: 'applied' });
+      // Events before one that cannot be encoded still go; the stream fails at that one.
+      const { keys, events, failure } = this.encodeStream(w);
+      outcomes.set(w.key, failure ? { kind: 'failed', failure } : { kind: 'applied' });
+      if (events.length === 0) continue;
+      pipeline.applyReadModelEvents(keys.length, ...keys, w.stream.aggregateId, String(w.loaded.version), JSON.stringify(events));
+      calls.push({ key: w.key, first: w.events[0]?.version ?? 0 });
     }
     if (calls.length === 0) return outcomes;
     const replies = (await pipeline.exec()) ?? [];
     replies.forEach(([error, result], i) => {
-      const key = calls[i] as string;
-      // An error reply from the script is about this event's writes; anything else is the connection.
-      if (error instanceof ReplyError) outcomes.set(key, { kind: 'failed', failure: new ProjectionFailure(this.view, calls.version[i] ?? 0, error) });
+      const { key, first } = calls[i] as { key: string; first: number };
+      // The script catches its events' failures, so an error reply means it ran nothing: the stream
+      // fails at its first event. Anything other than a reply is the connection.
+      if (error instanceof ReplyError) outcomes.set(key, { kind: 'failed', failure: new ProjectionFailure(this.view, first, error) });
       else if (error) throw error;
+      else if (Array.isArray(result)) outcomes.set(key, { kind: 'failed', failure: new ProjectionFailure(this.view, Number(result[0]), new ReplyError(String(result[1]))) });
       else if (result !== 1 && outcomes.get(key)?.kind !== 'failed') outcomes.set(key, { kind: 'moved' });
     });
     return outcomes;
   }
 
-  private encodeEvent(w: StreamWrite, event: StoredEvent): { keys: string[]; writes: string } | ProjectionFailure {
-    const keys = [this.appliedKey(w.stream.tenant)];
-    const writes: RedisWrite[] = [];
-    if (!w.skipped.has(event.version)) {
-      for (const projection of this.projections) {
-        try {
-          const produced = projection.apply(event);
-          const bad = produced.map(invalidWrite).find((reason) => reason !== undefined);
-          // Checked before anything runs: a script failing half way would leave part of its writes.
-          if (bad) throw new Error(`invalid read-model write: ${bad}`);
-          writes.push(...produced);
-        } catch (error) {
-          return new ProjectionFailure(projection.view, event.version, error);
+  /** A stream's events for the script, up to the first one a view refuses or writes invalidly. */
+  private encodeStream(w: StreamWrite): EncodedStream {
+    // A read-model key is the tenant's prefix and the key; the same key gets the same KEYS index.
+    const prefix = redisReadModelKey(this.family, this.generation, w.stream.tenant, '');
+    const applied = `applied:${this.aggregateType}`;
+    const keys = [prefix + applied];
+    const indexes = new Map<string, number>([[applied, 1]]);
+    const indexOf = (key: string): number => {
+      let index = indexes.get(key);
+      if (index === undefined) indexes.set(key, (index = keys.push(prefix + key)));
+      return index;
+    };
+    const events: unknown[][] = [];
+    for (const event of w.events) {
+      const encoded: unknown[] = [String(event.version)];
+      if (!w.skipped.has(event.version)) {
+        for (const projection of this.projections) {
+          let produced: readonly RedisWrite[];
+          try {
+            produced = projection.apply(event);
+            // Checked before anything runs: a script failing half way would leave part of its writes.
+            for (const write of produced) {
+              const bad = invalidWrite(write);
+              if (bad) throw new Error(`invalid read-model write: ${bad}`);
+            }
+          } catch (error) {
+            return { keys, events, failure: new ProjectionFailure(projection.view, event.version, error) };
+          }
+          for (const write of produced) encoded.push(encodeWrite(write, indexOf(write.key)));
         }
       }
+      events.push(encoded);
     }
-    return { keys, writes: encode(writes, keys, (key) => redisReadModelKey(this.family, this.generation, w.stream.tenant, key)) };
+    return { keys, events };
   }
 }
 
