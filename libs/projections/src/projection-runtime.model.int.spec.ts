@@ -404,7 +404,7 @@ async function settle(model: Model, real: Real): Promise<void> {
     const redisAt = (await real.h.redis.hmget(redisReadModelKey(real.redisName, 1, real.h.tenant, 'applied:item'), ...ids)).map((v) => Number(v ?? 0));
     last = JSON.stringify({ mongo: mongoAt, redis: redisAt });
     return ids.every((_, i) => mongoAt[i] === heads[i] && redisAt[i] === heads[i]);
-  }, `both read models to reach the heads ${JSON.stringify(heads)}`, 30_000).catch((error: Error) => {
+  }, `both read models to reach the heads ${JSON.stringify(heads)}`, 60_000).catch((error: Error) => {
     throw new Error(`${error.message}; last seen ${last}`);
   });
   await sleep(500); // anything applied twice would show by now
