@@ -1,6 +1,6 @@
 // Command-to-visible latency: POST a product to the command service, then GET it from the gateway with
 // the command's X-Consistency-Token (read-your-writes: the gateway waits until projector-mongo applied
-// it), at 25, 50 and 75% of the maximum command rate measured in setup, against the floor: one Kafka
+// it), at 25, 50 and 75% of the maximum end-to-end rate measured in setup, against the floor: one Kafka
 // produce-consume round trip plus one MongoDB insertOne, at the same rate. The value compared is p99.
 import { Agent } from 'node:http';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
@@ -49,7 +49,7 @@ function latencyPair(profile: BenchContext['profile'], fraction: number): BenchP
   return {
     id: `latency-${Math.round(fraction * 100)}pct`,
     group: 'latency',
-    title: `command to visible through the gateway's consistency token, p99, at ${Math.round(fraction * 100)}% of the maximum command rate`,
+    title: `command to visible through the gateway's consistency token, p99, at ${Math.round(fraction * 100)}% of the maximum end-to-end rate`,
     unit: 'ms (p99)',
     higherIsBetter: false,
     baselineLabel: 'one kafkajs produce-consume round trip + one insertOne, same rate',
@@ -57,16 +57,21 @@ function latencyPair(profile: BenchContext['profile'], fraction: number): BenchP
       ctx = context;
       stack = await startStack(context, ['command-service', 'projector-mongo', 'query-gateway'], REDIS_DB);
       const s = stack;
-      // The maximum: 16 creates in flight for a few seconds; the pair then runs well below it.
+      // The maximum: 16 creates in flight for a few seconds. They are accepted faster than they are
+      // published and projected, so the burst leaves a backlog; one more command visible means it is
+      // gone. The maximum the whole path sustains is the burst's commands over the burst and the
+      // drain together: the acceptance rate alone would put 25% already past what the publisher and
+      // projector keep up with, and measure a growing queue instead of latency.
       const max = await timedWorkers(16, profile === 'quick' ? 2 : 3, async () => {
         await createProduct(agent, s, ++created);
         return 1;
       });
-      rate = Math.max(1, max.value * fraction);
-      // That burst leaves a backlog to publish and project; one more command visible means it is gone.
       const drained = performance.now();
       await visible(agent, s, ++created, 600);
-      context.log(`maximum ${max.value.toFixed(0)} commands/s, backlog drained in ${((performance.now() - drained) / 1000).toFixed(1)} s; measuring at ${rate.toFixed(1)}/s`);
+      const drainSeconds = (performance.now() - drained) / 1000;
+      const sustained = max.operations / (max.elapsedSeconds + drainSeconds);
+      rate = Math.max(1, sustained * fraction);
+      context.log(`accepted ${max.value.toFixed(0)} commands/s, backlog drained in ${drainSeconds.toFixed(1)} s: maximum end to end ${sustained.toFixed(1)}/s; measuring at ${rate.toFixed(1)}/s`);
       // The floor's own topic, consumer and collection.
       mongo = await MongoClient.connect(context.mongoUrl);
       const floor = mongo.db(`${context.dbName}-floor`).collection('floor');
