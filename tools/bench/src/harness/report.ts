@@ -48,14 +48,25 @@ export function groupTable(pairs: readonly PairResult[], runDate?: string): stri
   }
   const counted = pairs.filter((p) => [...p.samples.ours, ...p.samples.baseline].some((s) => s.counters));
   if (counted.length) lines.push('');
-  for (const p of counted) lines.push(`- ${cell(p.title)}, summed over the repetitions: ours ${counterText(p.samples.ours)}; baseline ${counterText(p.samples.baseline)}.`);
+  for (const p of counted) lines.push(`- ${cell(p.title)}, over the repetitions (counts summed; sizes and rates as median, min–max): ours ${counterText(p.samples.ours)}; baseline ${counterText(p.samples.baseline)}.`);
   return lines.join('\n');
 }
 
-function counterText(samples: PairResult['samples']['ours']): string {
-  const sums: Record<string, number> = {};
-  for (const s of samples) for (const [k, v] of Object.entries(s.counters ?? {})) sums[k] = (sums[k] ?? 0) + v;
-  const text = Object.entries(sums).map(([k, v]) => `${k.replace(/([A-Z])/g, ' $1').toLowerCase()} ${v}`);
+/** A counter that is a level or a rate (`idle MB x`, `cpu s/1k events x`): summing it over repetitions means nothing. */
+const isLevel = (name: string) => /\bMB\b|\//.test(name);
+
+/** A camelCase counter name in words (`findPendingMs` -> `find pending ms`); a name already in words stays as written. */
+const counterLabel = (name: string) => (/\s/.test(name) ? name : name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase());
+
+export function counterText(samples: PairResult['samples']['ours']): string {
+  const values = new Map<string, number[]>();
+  for (const s of samples) for (const [k, v] of Object.entries(s.counters ?? {})) values.set(k, [...(values.get(k) ?? []), v]);
+  const text = [...values].map(([k, vs]) => {
+    if (!isLevel(k)) return `${counterLabel(k)} ${vs.reduce((a, b) => a + b, 0)}`;
+    const sorted = [...vs].sort((a, b) => a - b);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
+    return `${counterLabel(k)} ${short(median)} (${short(sorted[0] as number)}–${short(sorted.at(-1) as number)})`;
+  });
   return text.length ? text.join(', ') : '-';
 }
 

@@ -1,4 +1,4 @@
-import { groupTable, groupsOf, renderMarkdown, type Results } from './report';
+import { counterText, groupTable, groupsOf, renderMarkdown, type Results } from './report';
 import type { PairResult } from './runner';
 import { groupChart, latencyChart, short, xml } from './svg';
 
@@ -86,5 +86,17 @@ describe('svg', () => {
       expect(svg).toContain('p99 4 ms');
       expect(svg).toContain('p50 1 ms');
     });
+  });
+});
+
+describe('counters over the repetitions', () => {
+  const samples = [
+    { value: 1, counters: { failed: 1, findPendingMs: 10, 'idle MB service': 130, 'cpu s/1k events service': 4 } },
+    { value: 1, counters: { failed: 2, findPendingMs: 20, 'idle MB service': 150, 'cpu s/1k events service': 6 } },
+    { value: 1, counters: { failed: 0, findPendingMs: 30, 'idle MB service': 140, 'cpu s/1k events service': 5 } },
+  ];
+
+  it('given counts, sizes and rates, when written, then counts are summed and sizes and rates are medians with their range', () => {
+    expect(counterText(samples)).toBe('failed 3, find pending ms 60, idle MB service 140 (130–150), cpu s/1k events service 5 (4–6)');
   });
 });
