@@ -1,6 +1,7 @@
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { toKafkaMessage, type EventEnvelope } from './event-envelope';
 import type { MongoLease } from './lease';
+import { recordPublishSpans } from './publish-spans';
 
 /** A committed, not yet published group of events of one stream (the outbox is the event store). */
 export interface PendingCommit {
@@ -84,8 +85,10 @@ export class OutboxPublisher {
       await this.disconnect();
       return 0;
     }
+    const startedAt = Date.now();
     const commits = await this.options.outbox.findPending(this.batchSize);
     if (commits.length === 0) return 0;
+    const foundAt = Date.now();
     const byTopic = new Map<string, TopicMessages>();
     let count = 0;
     for (const commit of commits) {
@@ -110,6 +113,7 @@ export class OutboxPublisher {
       await transaction.abort().catch(() => undefined);
       throw error;
     }
+    recordPublishSpans(commits, { startedAt, foundAt, committedAt: Date.now() });
     await this.options.outbox.markPublished(commits.map((c) => c.id));
     this.options.onPublished?.(count);
     return count;

@@ -286,7 +286,7 @@ export class LiveProjection {
     metrics.events.inc({ group, outcome: 'undecodable' }, chunk.undecodable.length);
     this.announce(streams, failures, doc);
     const failedAt = new Map([...failures].map(([key, f]) => [streams.get(key), f.version] as const).filter(([input]) => input !== undefined).map(([input, v]) => [`${input?.stream.tenant}|${input?.stream.aggregateType}|${input?.stream.aggregateId}`, v]));
-    recordProjectionSpans(this.family.name, chunk.events.map((c) => c.event), startedAt, failedAt);
+    recordProjectionSpans(this.family.name, chunk.events, startedAt, failedAt);
     for (const [key, failure] of failures) {
       const input = streams.get(key);
       if (!input) continue;

@@ -33,7 +33,10 @@ describe('a trace across the running stack', () => {
     await post('/v1/orders', { customerId: 'tracer', lines: [{ productId: product, quantity: 1 }] }, { traceparent: `00-${traceId}-${callerSpan}-01` });
 
     const wanted = (spans: SpanLine[]) =>
-      ['command-service', 'projector-mongo', 'projector-redis'].every((service) => spans.some((s) => s.service === service)) && spans.some((s) => s.name === 'fulfil OrderPlaced') && spans.some((s) => s.name.includes('apply ProductQuantityReserved'));
+      ['command-service', 'projector-mongo', 'projector-redis'].every((service) => spans.some((s) => s.service === service)) &&
+      spans.some((s) => s.name === 'fulfil OrderPlaced') &&
+      spans.some((s) => s.name.includes('apply ProductQuantityReserved')) &&
+      spans.some((s) => s.name.startsWith('publish ') && s.attributes?.['eventide.version'] === 1);
     let spans: SpanLine[] = [];
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && !wanted(spans)) {
@@ -52,5 +55,20 @@ describe('a trace across the running stack', () => {
     const reserved = spans.filter((s) => s.name.includes('apply ProductQuantityReserved'));
     expect(reserved.length).toBeGreaterThan(0);
     expect(reserved.every((s) => s.parentSpanId === fulfil?.spanId)).toBe(true);
+
+    // The publisher's span: from the order's event to the Kafka commit that made it visible, split
+    // into the wait for a batch, the outbox read and the transaction; the projectors start after it.
+    const published = spans.find((s) => s.name.startsWith('publish ') && s.attributes?.['eventide.version'] === 1);
+    expect(published?.parentSpanId).toBe(server?.spanId);
+    const parts = ['eventide.waited_ms', 'eventide.find_ms', 'eventide.send_ms'].map((k) => published?.attributes?.[k]);
+    for (const part of parts) expect(part).toEqual(expect.any(Number));
+    expect((parts as number[]).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual((published?.durationMs ?? 0) + 1);
+    const applied = spans.filter((s) => s.name.includes('apply OrderPlaced'));
+    expect(applied.length).toBeGreaterThan(0);
+    for (const apply of applied) {
+      // The publisher notes the commit when Kafka answers; a consumer may see the events a little earlier.
+      expect(apply.startMs).toBeGreaterThanOrEqual((published?.startMs ?? 0) + (published?.durationMs ?? 0) - 100);
+      expect(apply.attributes?.['eventide.kafka_wait_ms']).toEqual(expect.any(Number));
+    }
   });
 });
