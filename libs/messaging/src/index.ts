@@ -5,3 +5,4 @@ export { toKafkaMessage, fromKafkaMessage, UndecodableMessageError, type EventEn
 export { MongoLease } from './lease';
 export { OutboxPublisher, type Outbox, type PendingCommit, type PublisherOptions } from './outbox-publisher';
 export { prepareTopics, keepTrying } from './prepare-topics';
+export { contextFrom } from './trace-context';

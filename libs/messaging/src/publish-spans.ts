@@ -1,5 +1,6 @@
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import type { PendingCommit } from './outbox-publisher';
+import { contextFrom } from './trace-context';
 
 /** When a batch's stages ended, in epoch milliseconds. */
 export interface BatchTimes {
@@ -22,7 +23,6 @@ export function recordPublishSpans(commits: readonly PendingCommit[], times: Bat
   for (const commit of commits) {
     const first = commit.events[0]?.metadata;
     if (!first?.traceparent) continue;
-    const parent = propagation.extract(context.active(), first.tracestate ? { traceparent: first.traceparent, tracestate: first.tracestate } : { traceparent: first.traceparent });
     const occurredAt = Math.min(new Date(first.timestamp).getTime() || times.startedAt, times.startedAt);
     const span = tracer.startSpan(
       `publish ${first.aggregateType}`,
@@ -39,7 +39,7 @@ export function recordPublishSpans(commits: readonly PendingCommit[], times: Bat
           'eventide.send_ms': times.committedAt - times.foundAt,
         },
       },
-      parent,
+      contextFrom(first),
     );
     span.end(times.committedAt);
   }

@@ -1,4 +1,5 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { contextFrom } from '@eventide/messaging';
 import type { StoredEvent } from '@eventide/event-store';
 
 /**
@@ -11,9 +12,9 @@ import type { StoredEvent } from '@eventide/event-store';
 export function recordProjectionSpans(family: string, consumed: readonly { event: StoredEvent; message: { timestamp: string } }[], startedAt: number, failedVersions: ReadonlyMap<string, number>): void {
   const tracer = trace.getTracer('eventide-projections');
   for (const { event, message } of consumed) {
-    const { traceparent, tracestate, aggregateId, tenant, aggregateType } = event.metadata;
+    const { traceparent, aggregateId, tenant, aggregateType } = event.metadata;
     if (!traceparent) continue;
-    const parent = propagation.extract(context.active(), tracestate ? { traceparent, tracestate } : { traceparent });
+    const parent = contextFrom(event.metadata);
     const failedAt = failedVersions.get(`${tenant}|${aggregateType}|${aggregateId}`);
     const span = tracer.startSpan(`${family} apply ${event.type}`, { kind: SpanKind.CONSUMER, startTime: startedAt, attributes: { 'eventide.family': family, 'eventide.aggregate': aggregateId, 'eventide.version': event.version, 'eventide.kafka_wait_ms': Math.max(0, startedAt - Number(message.timestamp)) } }, parent);
     if (failedAt !== undefined && event.version >= failedAt) span.setStatus({ code: SpanStatusCode.ERROR, message: 'parked' });

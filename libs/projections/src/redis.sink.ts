@@ -78,8 +78,13 @@ export class RedisSink implements ProjectionSink {
     if (!this.redis.applyReadModelEvents) this.redis.defineCommand('applyReadModelEvents', { lua: REDIS_APPLY_SCRIPT });
   }
 
+  /** The hash of the streams' applied versions, beside the model (a read-model key of its own). */
+  private get appliedName(): string {
+    return `applied:${this.aggregateType}`;
+  }
+
   private appliedKey(tenant: string): string {
-    return redisReadModelKey(this.family, this.generation, tenant, `applied:${this.aggregateType}`);
+    return redisReadModelKey(this.family, this.generation, tenant, this.appliedName);
   }
 
   /** Redis needs nothing created ahead. */
@@ -134,7 +139,7 @@ export class RedisSink implements ProjectionSink {
   private encodeStream(w: StreamWrite): EncodedStream {
     // A read-model key is the tenant's prefix and the key; the same key gets the same KEYS index.
     const prefix = redisReadModelKey(this.family, this.generation, w.stream.tenant, '');
-    const applied = `applied:${this.aggregateType}`;
+    const applied = this.appliedName;
     const keys = [prefix + applied];
     const indexes = new Map<string, number>([[applied, 1]]);
     const indexOf = (key: string): number => {

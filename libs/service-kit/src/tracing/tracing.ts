@@ -1,8 +1,9 @@
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { contextFrom } from '@eventide/messaging';
 import { FileSpanExporter } from './file-span.exporter';
 
 const tracer = () => trace.getTracer('eventide');
@@ -27,13 +28,8 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   return { shutdown: () => provider.shutdown() };
 }
 
-/** The W3C context carried by a set of headers (HTTP request, event metadata). */
-export function contextFrom(carrier: { traceparent?: string | undefined; tracestate?: string | undefined }): Context {
-  const headers: Record<string, string> = {};
-  if (carrier.traceparent) headers['traceparent'] = carrier.traceparent;
-  if (carrier.tracestate) headers['tracestate'] = carrier.tracestate;
-  return propagation.extract(context.active(), headers);
-}
+/** The W3C context carried by a set of headers (HTTP request, event metadata); defined with the event envelope. */
+export { contextFrom };
 
 /** The active span's W3C context, to store with events so consumers continue the trace. */
 export function currentTraceContext(): { traceparent?: string; tracestate?: string } {
